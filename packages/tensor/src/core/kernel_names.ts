@@ -1,0 +1,265 @@
+/**
+ * The kernel contract between ops and backends. Every kernel has a name, typed inputs and typed
+ * attributes; ops validate shapes and attributes before they run a kernel, so a kernel may trust
+ * what it receives. Gradients are defined once per kernel in `gradients/`, in terms of ops.
+ */
+import type { DType } from './dtype.js';
+import type { TensorInfo } from './tensor_info.js';
+
+/** No attributes. */
+export type NoAttrs = Record<string, never>;
+
+/** Inputs of a two-operand elementwise kernel; shapes broadcast NumPy-style. */
+export interface BinaryInputs {
+  a: TensorInfo;
+  b: TensorInfo;
+}
+/** Input of a one-operand elementwise kernel. */
+export interface UnaryInputs {
+  x: TensorInfo;
+}
+
+/** Strides, explicit paddings and dilations of a 2-D window, all resolved by the op. */
+export interface Conv2DGeometry {
+  /** [strideH, strideW] */
+  stride: readonly [number, number];
+  /** [top, bottom, left, right] zero padding. */
+  pad: readonly [number, number, number, number];
+  /** [dilationH, dilationW] */
+  dilation: readonly [number, number];
+  /** Channel groups; Cin and Cout are both multiples of it. */
+  groups: number;
+}
+
+/** Window of a pooling kernel. */
+export interface Pool2DAttrs {
+  /** [kernelH, kernelW] */
+  kernel: readonly [number, number];
+  /** [strideH, strideW] */
+  stride: readonly [number, number];
+  /** [top, bottom, left, right] padding; padded cells never win a max and count per `countIncludePad`. */
+  pad: readonly [number, number, number, number];
+}
+
+/** Attributes of the fused, in-place SGD update. */
+export interface SGDAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+/**
+ * Every kernel of the contract: its inputs, attributes and outputs. A backend registers an
+ * implementation for any subset; running a kernel it lacks is an error that names the kernel.
+ */
+export interface KernelDefs {
+  // Elementwise, binary, broadcasting. Both inputs have the same dtype; the output has it too.
+  Add: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Sub: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Mul: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** Float division; on int32, floor division (as NumPy's `//`). */
+  Div: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Maximum: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** 1 where a >= b, else 0, as float32. */
+  GreaterEqual: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+
+  // Elementwise, unary. Neg and Square also take int32.
+  Neg: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Relu: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** 1 where x > 0, else 0 (the derivative of ReLU). */
+  Step: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Exp: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Log: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Sqrt: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  Square: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  PowScalar: { inputs: UnaryInputs; attrs: { exponent: number }; outputs: TensorInfo };
+  Cast: { inputs: UnaryInputs; attrs: { dtype: DType }; outputs: TensorInfo };
+  /** A copy into fresh storage. */
+  Identity: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+
+  // Reductions over sorted, distinct axes.
+  Sum: { inputs: UnaryInputs; attrs: { axes: readonly number[]; keepDims: boolean }; outputs: TensorInfo };
+  Max: { inputs: UnaryInputs; attrs: { axes: readonly number[]; keepDims: boolean }; outputs: TensorInfo };
+  /** Index of the first maximum along one axis, as int32; the axis is removed. */
+  ArgMax: { inputs: UnaryInputs; attrs: { axis: number }; outputs: TensorInfo };
+
+  // Layout.
+  Transpose: { inputs: UnaryInputs; attrs: { perm: readonly number[] }; outputs: TensorInfo };
+  Concat: { inputs: { xs: readonly TensorInfo[] }; attrs: { axis: number }; outputs: TensorInfo };
+  Slice: {
+    inputs: UnaryInputs;
+    attrs: { begin: readonly number[]; size: readonly number[] };
+    outputs: TensorInfo;
+  };
+  Pad: {
+    inputs: UnaryInputs;
+    attrs: { paddings: readonly (readonly [number, number])[]; value: number };
+    outputs: TensorInfo;
+  };
+  /**
+   * The IGC interleave on axis 1 of C channels: out[:, b*g + a] = in[:, a*(C/g) + b], i.e. the
+   * channel l*M+m moves to m*L+l for g = L, M = C/L.
+   */
+  ChannelShuffle: { inputs: UnaryInputs; attrs: { groups: number }; outputs: TensorInfo };
+
+  // Linear algebra. a: [M,K] or [B,M,K] (transposed per the flags), b likewise; a batch of 1
+  // broadcasts.
+  MatMul: {
+    inputs: BinaryInputs;
+    attrs: { transposeA: boolean; transposeB: boolean };
+    outputs: TensorInfo;
+  };
+
+  // Convolution, NCHW input, OIHW weight ([Cout, Cin/groups, kh, kw]).
+  Conv2D: {
+    inputs: { x: TensorInfo; w: TensorInfo; bias?: TensorInfo };
+    attrs: Conv2DGeometry;
+    outputs: TensorInfo;
+  };
+  /** Gradient of Conv2D with respect to its input, of shape `inputShape`. */
+  Conv2DBackpropInput: {
+    inputs: { dy: TensorInfo; w: TensorInfo };
+    attrs: Conv2DGeometry & { inputShape: readonly [number, number, number, number] };
+    outputs: TensorInfo;
+  };
+  /** Gradient of Conv2D with respect to its weight, of shape `filterShape`. */
+  Conv2DBackpropFilter: {
+    inputs: { x: TensorInfo; dy: TensorInfo };
+    attrs: Conv2DGeometry & { filterShape: readonly [number, number, number, number] };
+    outputs: TensorInfo;
+  };
+
+  // Pooling, NCHW.
+  MaxPool: { inputs: UnaryInputs; attrs: Pool2DAttrs; outputs: TensorInfo };
+  /** Routes dy to the first maximum of each window of x. */
+  MaxPoolGrad: { inputs: { dy: TensorInfo; x: TensorInfo }; attrs: Pool2DAttrs; outputs: TensorInfo };
+  AvgPool: {
+    inputs: UnaryInputs;
+    attrs: Pool2DAttrs & { countIncludePad: boolean };
+    outputs: TensorInfo;
+  };
+  AvgPoolGrad: {
+    inputs: { dy: TensorInfo };
+    attrs: Pool2DAttrs & {
+      countIncludePad: boolean;
+      inputShape: readonly [number, number, number, number];
+    };
+    outputs: TensorInfo;
+  };
+
+  // Batch normalisation over every axis but 1 (x is [N,C] or [N,C,H,W]; parameters are [C]).
+  /** Normalises with batch statistics; outputs y, the batch mean and the biased batch variance. */
+  BatchNormTrain: {
+    inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+    attrs: { eps: number };
+    outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
+  };
+  /**
+   * Gradient of BatchNormTrain for the batch `mean` and biased `variance` it returned: dx, dγ
+   * and dβ. One kernel rather than a chain of ops, because BN's backward is a large share of a
+   * training step.
+   */
+  BatchNormTrainGrad: {
+    inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+    attrs: { eps: number };
+    outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
+  };
+  /** Normalises with given (running) statistics. */
+  BatchNormInfer: {
+    inputs: {
+      x: TensorInfo;
+      gamma: TensorInfo;
+      beta: TensorInfo;
+      mean: TensorInfo;
+      variance: TensorInfo;
+    };
+    attrs: { eps: number };
+    outputs: TensorInfo;
+  };
+
+  // Classification, along the last axis.
+  Softmax: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  LogSoftmax: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** Per-row loss -log softmax(logits)[label]; logits [N,C] float32, labels [N] int32. */
+  SoftmaxCrossEntropy: {
+    inputs: { logits: TensorInfo; labels: TensorInfo };
+    attrs: NoAttrs;
+    outputs: TensorInfo;
+  };
+  /** float32 one-hot rows of width `depth` for int32 indices; out-of-range indices give zeros. */
+  OneHot: { inputs: { indices: TensorInfo }; attrs: { depth: number }; outputs: TensorInfo };
+  /** The k largest along the last axis, descending; ties keep the lower index first. */
+  TopK: {
+    inputs: UnaryInputs;
+    attrs: { k: number };
+    outputs: readonly [TensorInfo, TensorInfo];
+  };
+
+  // Optimisation.
+  /**
+   * In place, as PyTorch's SGD: g = grad + wd·param; v = momentum·v + (1 − dampening)·g (v = g on
+   * the first step is the caller's business: pass dampening 0); step = nesterov ? g + momentum·v :
+   * v; param −= lr·step. With momentum 0, v is left untouched.
+   */
+  SGDUpdate: {
+    inputs: { param: TensorInfo; grad: TensorInfo; velocity: TensorInfo };
+    attrs: SGDAttrs;
+    outputs: readonly [];
+  };
+}
+
+/** Name of a kernel of the contract. */
+export type KernelName = keyof KernelDefs;
+/** Inputs of kernel K. */
+export type KernelInputs<K extends KernelName> = KernelDefs[K]['inputs'];
+/** Attributes of kernel K. */
+export type KernelAttrs<K extends KernelName> = KernelDefs[K]['attrs'];
+/** Outputs of kernel K. */
+export type KernelOutputs<K extends KernelName> = KernelDefs[K]['outputs'];
+
+/** Every kernel name, for suites that check a backend's coverage. */
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Maximum',
+  'GreaterEqual',
+  'Neg',
+  'Relu',
+  'Step',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Square',
+  'PowScalar',
+  'Cast',
+  'Identity',
+  'Sum',
+  'Max',
+  'ArgMax',
+  'Transpose',
+  'Concat',
+  'Slice',
+  'Pad',
+  'ChannelShuffle',
+  'MatMul',
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'MaxPool',
+  'MaxPoolGrad',
+  'AvgPool',
+  'AvgPoolGrad',
+  'BatchNormTrain',
+  'BatchNormTrainGrad',
+  'BatchNormInfer',
+  'Softmax',
+  'LogSoftmax',
+  'SoftmaxCrossEntropy',
+  'OneHot',
+  'TopK',
+  'SGDUpdate',
+];

@@ -1,0 +1,111 @@
+import type { KernelTable } from '../../core/backend.js';
+import { allocF32, f32 } from '../storage.js';
+
+/** [N, C, plane] view of an [N, C] or [N, C, H, W] tensor. */
+function dims(shape: readonly number[]): [number, number, number] {
+  const plane = shape.length === 4 ? shape[2]! * shape[3]! : 1;
+  return [shape[0]!, shape[1]!, plane];
+}
+
+/** Batch normalisation kernels of the CPU backend. */
+export const normKernels: KernelTable = {
+  BatchNormTrain: ({ inputs: { x, gamma, beta }, attrs: { eps } }) => {
+    const [n, c, plane] = dims(x.shape);
+    const xv = f32(x);
+    const gv = f32(gamma);
+    const bv = f32(beta);
+    const y = allocF32(x.shape);
+    const mean = allocF32([c]);
+    const variance = allocF32([c]);
+    const count = n * plane;
+    for (let ch = 0; ch < c; ch++) {
+      // Two passes in float64: the mean, then the centred sum of squares (no cancellation).
+      let s = 0;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) s += xv[o + i]!;
+      }
+      const m = s / count;
+      let ss = 0;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) {
+          const d = xv[o + i]! - m;
+          ss += d * d;
+        }
+      }
+      const v = ss / count;
+      mean.values[ch] = m;
+      variance.values[ch] = v;
+      const scale = gv[ch]! / Math.sqrt(v + eps);
+      const shift = bv[ch]! - m * scale;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) y.values[o + i] = xv[o + i]! * scale + shift;
+      }
+    }
+    return [y.info, mean.info, variance.info] as const;
+  },
+
+  BatchNormTrainGrad: ({ inputs: { dy, x, gamma, mean, variance }, attrs: { eps } }) => {
+    const [n, c, plane] = dims(x.shape);
+    const xv = f32(x);
+    const dv = f32(dy);
+    const gv = f32(gamma);
+    const mv = f32(mean);
+    const vv = f32(variance);
+    const dx = allocF32(x.shape);
+    const dgamma = allocF32([c]);
+    const dbeta = allocF32([c]);
+    const count = n * plane;
+    for (let ch = 0; ch < c; ch++) {
+      const m = mv[ch]!;
+      const invStd = 1 / Math.sqrt(vv[ch]! + eps);
+      // Σdy and Σdy·x̂, in float64.
+      let sdy = 0;
+      let sdyx = 0;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) {
+          const d = dv[o + i]!;
+          sdy += d;
+          sdyx += d * (xv[o + i]! - m);
+        }
+      }
+      sdyx *= invStd;
+      dgamma.values[ch] = sdyx;
+      dbeta.values[ch] = sdy;
+      // dx = γ·invstd·(dy − mean(dy) − x̂·mean(dy·x̂))
+      const k = gv[ch]! * invStd;
+      const meanDy = sdy / count;
+      const meanDyx = sdyx / count;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) {
+          const xhat = (xv[o + i]! - m) * invStd;
+          dx.values[o + i] = k * (dv[o + i]! - meanDy - xhat * meanDyx);
+        }
+      }
+    }
+    return [dx.info, dgamma.info, dbeta.info] as const;
+  },
+
+  BatchNormInfer: ({ inputs: { x, gamma, beta, mean, variance }, attrs: { eps } }) => {
+    const [n, c, plane] = dims(x.shape);
+    const xv = f32(x);
+    const y = allocF32(x.shape);
+    const gv = f32(gamma);
+    const bv = f32(beta);
+    const mv = f32(mean);
+    const vv = f32(variance);
+    for (let ch = 0; ch < c; ch++) {
+      const scale = gv[ch]! / Math.sqrt(vv[ch]! + eps);
+      const shift = bv[ch]! - mv[ch]! * scale;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        for (let i = 0; i < plane; i++) y.values[o + i] = xv[o + i]! * scale + shift;
+      }
+    }
+    return y.info;
+  },
+};

@@ -1,0 +1,104 @@
+/**
+ * @igcnet/tensor: tensors, autograd, the backend contract, the CPU backend.
+ * @packageDocumentation
+ */
+import { CpuBackend } from './cpu/backend.js';
+import { registerBackend } from './engine/registry.js';
+import './gradients/index.js';
+
+// Core types and the contract.
+export type { Backend, BackendLimits, BackendMemory, KernelArgs, KernelImpl, KernelTable } from './core/backend.js';
+export { BYTES_PER_ELEMENT, type DType, type TypedArray } from './core/dtype.js';
+export {
+  type Conv2DGeometry,
+  KERNEL_NAMES,
+  type KernelAttrs,
+  type KernelDefs,
+  type KernelInputs,
+  type KernelName,
+  type KernelOutputs,
+  type Pool2DAttrs,
+  type SGDAttrs,
+} from './core/kernel_names.js';
+export { type Shape, broadcastShapes, fmtShape, sizeOf } from './core/shape.js';
+export { Tensor } from './core/tensor.js';
+export type { DataId, TensorInfo } from './core/tensor_info.js';
+export { Variable, variable } from './core/variable.js';
+
+// Engine.
+export {
+  dispose,
+  grad,
+  grads,
+  keep,
+  memory,
+  noGrad,
+  type TensorContainer,
+  tidy,
+  valueAndGrad,
+  valueAndGrads,
+} from './engine/api.js';
+export { ENGINE, type GradFn, type MemoryInfo, registerGradient, type TensorInputs } from './engine/engine.js';
+export {
+  type BackendFactory,
+  findBackend,
+  getBackend,
+  initBackend,
+  listBackends,
+  registerBackend,
+  removeBackend,
+  setBackend,
+} from './engine/registry.js';
+
+// Random.
+export { Random, type RandomState, globalRng, setSeed } from './random/prng.js';
+
+// Ops.
+export { type BatchNormOptions, batchNorm } from './ops/batchnorm.js';
+export { type Conv2DOptions, type Pair, type Padding, conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './ops/conv.js';
+export {
+  arange,
+  full,
+  heNormal,
+  type NestedArray,
+  ones,
+  onesLike,
+  type RandomOptions,
+  randomNormal,
+  randomUniform,
+  scalar,
+  tensor,
+  zeros,
+  zerosLike,
+} from './ops/creation.js';
+export {
+  add,
+  cast,
+  clone,
+  div,
+  exp,
+  greaterEqual,
+  log,
+  maximum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sqrt,
+  square,
+  step,
+  sub,
+} from './ops/elementwise.js';
+export { channelShuffle, concat, flatten, pad, reshape, slice, transpose } from './ops/layout.js';
+export { type Reduction, logSoftmax, oneHot, softmax, softmaxCrossEntropy } from './ops/loss.js';
+export { type MatMulOptions, matmul } from './ops/matmul.js';
+export { type Pool2DOptions, avgPool2d, globalAvgPool, maxPool2d } from './ops/pool.js';
+export { type ReduceOptions, argmax, max, mean, sum } from './ops/reduction.js';
+export { sgdUpdate } from './ops/sgd.js';
+export { topk } from './ops/topk.js';
+export { run as runKernel, type TensorLike } from './ops/util.js';
+
+// CPU backend.
+export { CpuBackend } from './cpu/backend.js';
+
+registerBackend('cpu', () => new CpuBackend(), 1);

@@ -1,0 +1,82 @@
+import { fmtShape } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import type { Variable } from '../core/variable.js';
+import { ENGINE } from '../engine/engine.js';
+import { add, mul } from './elementwise.js';
+import { assertFloat, assertTensor, run } from './util.js';
+
+/** Options of `batchNorm`. */
+export interface BatchNormOptions {
+  /** Batch statistics (true) or running statistics (false). */
+  training: boolean;
+  /** Running mean [C]; updated in place in training, read in inference. */
+  runningMean?: Variable;
+  /** Running (unbiased) variance [C]; updated in place in training, read in inference. */
+  runningVar?: Variable;
+  /** Weight of the new batch statistic in the running average (PyTorch convention), default 0.1. */
+  momentum?: number;
+  /** Added to the variance, default 1e-5. */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over every axis but 1 of x ([N, C] or [N, C, H, W]) with scale `gamma` and
+ * shift `beta` ([C]). In training it normalises with the batch mean and biased variance and
+ * moves the running statistics: r ← (1 − momentum)·r + momentum·s, with the unbiased batch
+ * variance for the running variance (as PyTorch). In inference it uses the running statistics.
+ */
+export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, opts: BatchNormOptions): Tensor {
+  const op = 'batchNorm';
+  assertTensor(x, op, 'x');
+  assertTensor(gamma, op, 'gamma');
+  assertTensor(beta, op, 'beta');
+  assertFloat(x, op, 'x');
+  if (x.rank !== 2 && x.rank !== 4) throw new Error(`${op}: 'x' must be [N, C] or [N, C, H, W], got ${fmtShape(x.shape)}`);
+  const c = x.shape[1]!;
+  const checkParam = (t: Tensor | undefined, name: string): void => {
+    if (t !== undefined && (t.rank !== 1 || t.shape[0] !== c)) {
+      throw new Error(`${op}: '${name}' must have shape [${c}] for ${c} channels, got ${fmtShape(t.shape)}`);
+    }
+  };
+  checkParam(gamma, 'gamma');
+  checkParam(beta, 'beta');
+  checkParam(opts.runningMean, 'runningMean');
+  checkParam(opts.runningVar, 'runningVar');
+  const eps = opts.eps ?? 1e-5;
+  const momentum = opts.momentum ?? 0.1;
+  if (!(eps > 0)) throw new Error(`${op}: eps must be > 0, got ${eps}`);
+  if (!(momentum >= 0 && momentum <= 1)) throw new Error(`${op}: momentum must be in [0, 1], got ${momentum}`);
+  if (!opts.training) {
+    if (!opts.runningMean || !opts.runningVar) {
+      throw new Error(`${op}: inference needs 'runningMean' and 'runningVar'`);
+    }
+    return run('BatchNormInfer', { x, gamma, beta, mean: opts.runningMean, variance: opts.runningVar }, { eps });
+  }
+  const count = x.size / c;
+  if (count < 2) throw new Error(`${op}: training needs more than one value per channel, got ${fmtShape(x.shape)}`);
+  const [y, bMean, bVar] = ENGINE.runKernel('BatchNormTrain', { x, gamma, beta }, { eps }) as [Tensor, Tensor, Tensor];
+  const { runningMean, runningVar } = opts;
+  ENGINE.noGrad(() => {
+    if (runningMean) {
+      const a = mul(runningMean, 1 - momentum);
+      const b = mul(bMean, momentum);
+      const next = add(a, b);
+      runningMean.assign(next);
+      a.dispose();
+      b.dispose();
+      next.dispose();
+    }
+    if (runningVar) {
+      const a = mul(runningVar, 1 - momentum);
+      const b = mul(bVar, (momentum * count) / (count - 1));
+      const next = add(a, b);
+      runningVar.assign(next);
+      a.dispose();
+      b.dispose();
+      next.dispose();
+    }
+  });
+  bMean.dispose();
+  bVar.dispose();
+  return y;
+}
