@@ -7,7 +7,14 @@ import { registerBackend } from './engine/registry.js';
 import './gradients/index.js';
 
 // Core types and the contract.
-export type { Backend, BackendLimits, BackendMemory, KernelArgs, KernelImpl, KernelTable } from './core/backend.js';
+export type {
+  Backend,
+  BackendLimits,
+  BackendMemory,
+  KernelArgs,
+  KernelImpl,
+  KernelTable,
+} from './core/backend.js';
 export { BYTES_PER_ELEMENT, type DType, type TypedArray } from './core/dtype.js';
 export {
   type Conv2DGeometry,
@@ -20,11 +27,12 @@ export {
   type Pool2DAttrs,
   type SGDAttrs,
 } from './core/kernel_names.js';
-export { type Shape, broadcastShapes, fmtShape, sizeOf } from './core/shape.js';
+export { broadcastShapes, fmtShape, type Shape, sizeOf } from './core/shape.js';
 export { Tensor } from './core/tensor.js';
 export type { DataId, TensorInfo } from './core/tensor_info.js';
 export { Variable, variable } from './core/variable.js';
-
+// CPU backend.
+export { CpuBackend } from './cpu/backend.js';
 // Engine.
 export {
   dispose,
@@ -38,7 +46,13 @@ export {
   valueAndGrad,
   valueAndGrads,
 } from './engine/api.js';
-export { ENGINE, type GradFn, type MemoryInfo, registerGradient, type TensorInputs } from './engine/engine.js';
+export {
+  ENGINE,
+  type GradFn,
+  type MemoryInfo,
+  registerGradient,
+  type TensorInputs,
+} from './engine/engine.js';
 export {
   type BackendFactory,
   findBackend,
@@ -50,12 +64,16 @@ export {
   setBackend,
 } from './engine/registry.js';
 
-// Random.
-export { Random, type RandomState, globalRng, setSeed } from './random/prng.js';
-
 // Ops.
 export { type BatchNormOptions, batchNorm } from './ops/batchnorm.js';
-export { type Conv2DOptions, type Pair, type Padding, conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './ops/conv.js';
+export {
+  type Conv2DOptions,
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  type Padding,
+  type Pair,
+} from './ops/conv.js';
 export {
   arange,
   full,
@@ -90,15 +108,14 @@ export {
   sub,
 } from './ops/elementwise.js';
 export { channelShuffle, concat, flatten, pad, reshape, slice, transpose } from './ops/layout.js';
-export { type Reduction, logSoftmax, oneHot, softmax, softmaxCrossEntropy } from './ops/loss.js';
+export { logSoftmax, oneHot, type Reduction, softmax, softmaxCrossEntropy } from './ops/loss.js';
 export { type MatMulOptions, matmul } from './ops/matmul.js';
-export { type Pool2DOptions, avgPool2d, globalAvgPool, maxPool2d } from './ops/pool.js';
-export { type ReduceOptions, argmax, max, mean, sum } from './ops/reduction.js';
+export { avgPool2d, globalAvgPool, maxPool2d, type Pool2DOptions } from './ops/pool.js';
+export { argmax, max, mean, type ReduceOptions, sum } from './ops/reduction.js';
 export { sgdUpdate } from './ops/sgd.js';
 export { topk } from './ops/topk.js';
 export { run as runKernel, type TensorLike } from './ops/util.js';
-
-// CPU backend.
-export { CpuBackend } from './cpu/backend.js';
+// Random.
+export { globalRng, Random, type RandomState, setSeed } from './random/prng.js';
 
 registerBackend('cpu', () => new CpuBackend(), 1);

@@ -80,8 +80,16 @@ export interface KernelDefs {
   Identity: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
 
   // Reductions over sorted, distinct axes.
-  Sum: { inputs: UnaryInputs; attrs: { axes: readonly number[]; keepDims: boolean }; outputs: TensorInfo };
-  Max: { inputs: UnaryInputs; attrs: { axes: readonly number[]; keepDims: boolean }; outputs: TensorInfo };
+  Sum: {
+    inputs: UnaryInputs;
+    attrs: { axes: readonly number[]; keepDims: boolean };
+    outputs: TensorInfo;
+  };
+  Max: {
+    inputs: UnaryInputs;
+    attrs: { axes: readonly number[]; keepDims: boolean };
+    outputs: TensorInfo;
+  };
   /** Index of the first maximum along one axis, as int32; the axis is removed. */
   ArgMax: { inputs: UnaryInputs; attrs: { axis: number }; outputs: TensorInfo };
 
@@ -134,7 +142,11 @@ export interface KernelDefs {
   // Pooling, NCHW.
   MaxPool: { inputs: UnaryInputs; attrs: Pool2DAttrs; outputs: TensorInfo };
   /** Routes dy to the first maximum of each window of x. */
-  MaxPoolGrad: { inputs: { dy: TensorInfo; x: TensorInfo }; attrs: Pool2DAttrs; outputs: TensorInfo };
+  MaxPoolGrad: {
+    inputs: { dy: TensorInfo; x: TensorInfo };
+    attrs: Pool2DAttrs;
+    outputs: TensorInfo;
+  };
   AvgPool: {
     inputs: UnaryInputs;
     attrs: Pool2DAttrs & { countIncludePad: boolean };
@@ -162,7 +174,13 @@ export interface KernelDefs {
    * training step.
    */
   BatchNormTrainGrad: {
-    inputs: { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+    inputs: {
+      dy: TensorInfo;
+      x: TensorInfo;
+      gamma: TensorInfo;
+      mean: TensorInfo;
+      variance: TensorInfo;
+    };
     attrs: { eps: number };
     outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
   };

@@ -72,7 +72,11 @@ export function broadcastAxes(inShape: Shape, outShape: Shape): number[] {
 }
 
 /** Normalises possibly negative axes against a rank and checks their range. */
-export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, op: string): number[] {
+export function normalizeAxes(
+  axes: number | readonly number[] | undefined,
+  rank: number,
+  op: string,
+): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = list.map((a) => {
@@ -81,6 +85,7 @@ export function normalizeAxes(axes: number | readonly number[] | undefined, rank
     }
     return a < 0 ? a + rank : a;
   });
-  if (new Set(out).size !== out.length) throw new Error(`${op}: axes [${list.join(',')}] repeat an axis`);
+  if (new Set(out).size !== out.length)
+    throw new Error(`${op}: axes [${list.join(',')}] repeat an axis`);
   return out.sort((x, y) => x - y);
 }

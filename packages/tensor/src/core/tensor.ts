@@ -1,6 +1,6 @@
 import type { Backend } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
-import { type Shape, fmtShape, sizeOf } from './shape.js';
+import { fmtShape, type Shape, sizeOf } from './shape.js';
 import type { DataId, TensorInfo } from './tensor_info.js';
 
 let nextTensorId = 0;
@@ -79,7 +79,10 @@ export class Tensor implements TensorInfo {
 
   /** Reads a one-element tensor as a number. */
   async item(): Promise<number> {
-    if (this.size !== 1) throw new Error(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, expected 1`);
+    if (this.size !== 1)
+      throw new Error(
+        `item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, expected 1`,
+      );
     return (await this.data())[0]!;
   }
 

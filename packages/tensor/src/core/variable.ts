@@ -27,7 +27,9 @@ export class Variable extends Tensor {
       );
     }
     if (t.backend !== this.backend) {
-      throw new Error(`assign: variable '${this.name}' lives on '${this.backend.name}', value on '${t.backend.name}'`);
+      throw new Error(
+        `assign: variable '${this.name}' lives on '${this.backend.name}', value on '${t.backend.name}'`,
+      );
     }
     ENGINE.swapData(this, t.dataId);
   }
@@ -37,7 +39,10 @@ export class Variable extends Tensor {
  * Makes a variable holding a copy of `initial`.
  * @param initial the starting value; it is copied, so the caller may free it.
  */
-export function variable(initial: Tensor, opts: { name?: string; trainable?: boolean } = {}): Variable {
+export function variable(
+  initial: Tensor,
+  opts: { name?: string; trainable?: boolean } = {},
+): Variable {
   const copy = ENGINE.runKernel('Identity', { x: initial }, {})[0]!;
   const v = ENGINE.makeTensor(copy, copy.backend, Variable) as Variable;
   copy.dispose();

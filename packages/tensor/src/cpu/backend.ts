@@ -36,7 +36,8 @@ export class CpuBackend implements Backend {
   }
 
   private data(dataId: DataId): CpuData {
-    if (!(dataId instanceof CpuData)) throw new Error('cpu: storage handle does not belong to the CPU backend');
+    if (!(dataId instanceof CpuData))
+      throw new Error('cpu: storage handle does not belong to the CPU backend');
     if (dataId.freed) throw new Error('cpu: storage was already freed');
     return dataId;
   }

@@ -23,7 +23,8 @@ export class CpuData {
 /** The values behind a tensor handed to a CPU kernel. */
 export function vals(t: TensorInfo): TypedArray {
   const d = t.dataId;
-  if (!(d instanceof CpuData)) throw new Error(`cpu: tensor ${fmtShape(t.shape)} does not hold CPU data`);
+  if (!(d instanceof CpuData))
+    throw new Error(`cpu: tensor ${fmtShape(t.shape)} does not hold CPU data`);
   return d.values;
 }
 

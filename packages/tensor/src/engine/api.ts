@@ -4,6 +4,7 @@ import { getBackend } from './registry.js';
 
 /** Anything `tidy` can return: tensors are kept, everything else passes through. */
 export type TensorContainer =
+  // biome-ignore lint/suspicious/noConfusingVoidType: tidy callbacks may return nothing.
   | void
   | Tensor
   | number
@@ -17,7 +18,8 @@ export type TensorContainer =
 function collect(c: TensorContainer, out: Tensor[]): void {
   if (c instanceof Tensor) out.push(c);
   else if (Array.isArray(c)) for (const v of c) collect(v, out);
-  else if (c !== null && typeof c === 'object') for (const v of Object.values(c)) collect(v as TensorContainer, out);
+  else if (c !== null && typeof c === 'object')
+    for (const v of Object.values(c)) collect(v as TensorContainer, out);
 }
 
 /**
@@ -69,7 +71,10 @@ export function memory(backendName?: string): MemoryInfo {
  * A non-scalar result is differentiated as the sum of its elements. Intermediates are freed;
  * the value and the gradients belong to the caller.
  */
-export function valueAndGrads(f: () => Tensor, wrt: readonly Tensor[]): { value: Tensor; grads: Tensor[] } {
+export function valueAndGrads(
+  f: () => Tensor,
+  wrt: readonly Tensor[],
+): { value: Tensor; grads: Tensor[] } {
   return ENGINE.valueAndGrads(f, wrt);
 }
 
@@ -89,7 +94,9 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
 }
 
 /** JAX-style: turns `f(x)` into a function returning `{ value, grad }`. */
-export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor) => { value: Tensor; grad: Tensor } {
+export function valueAndGrad(
+  f: (x: Tensor) => Tensor,
+): (x: Tensor) => { value: Tensor; grad: Tensor } {
   return (x) => {
     const r = ENGINE.valueAndGrads(() => f(x), [x]);
     return { value: r.value, grad: r.grads[0]! };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CpuBackend,
-  ENGINE,
   add,
+  CpuBackend,
   dispose,
+  ENGINE,
   getBackend,
   grad,
   grads,
@@ -114,8 +114,16 @@ describe('autograd', () => {
   });
 
   it('frees every intermediate, even ones the function disposed itself', () => {
-    const x = tensor([[1, 2], [3, 4]]);
-    const w = variable(tensor([[1, 0], [0, 1]]));
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const w = variable(
+      tensor([
+        [1, 0],
+        [0, 1],
+      ]),
+    );
     const before = memory().numTensors;
     for (let i = 0; i < 3; i++) {
       const { value, grads: gs } = valueAndGrads(() => {
@@ -157,16 +165,24 @@ describe('backend registry', () => {
   it('names a missing kernel', async () => {
     const cpu = new CpuBackend();
     const { Conv2D: _omit, ...rest } = cpu.kernels;
-    registerBackend('no-conv', () => Object.assign(Object.create(cpu) as CpuBackend, { name: 'no-conv', kernels: rest }));
+    registerBackend('no-conv', () =>
+      Object.assign(Object.create(cpu) as CpuBackend, { name: 'no-conv', kernels: rest }),
+    );
     const prev = getBackend().name;
     await setBackend('no-conv');
     try {
-      expect(() => ENGINE.runKernel('Conv2D', { x: ones([1, 1, 3, 3]), w: ones([1, 1, 3, 3]) }, {
-        stride: [1, 1],
-        pad: [0, 0, 0, 0],
-        dilation: [1, 1],
-        groups: 1,
-      })).toThrow("Kernel 'Conv2D' is not implemented by backend 'no-conv'");
+      expect(() =>
+        ENGINE.runKernel(
+          'Conv2D',
+          { x: ones([1, 1, 3, 3]), w: ones([1, 1, 3, 3]) },
+          {
+            stride: [1, 1],
+            pad: [0, 0, 0, 0],
+            dilation: [1, 1],
+            groups: 1,
+          },
+        ),
+      ).toThrow("Kernel 'Conv2D' is not implemented by backend 'no-conv'");
     } finally {
       await setBackend(prev);
       removeBackend('no-conv');

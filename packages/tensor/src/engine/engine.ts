@@ -6,8 +6,8 @@
 import type { Backend } from '../core/backend.js';
 import { BYTES_PER_ELEMENT, type DType, type TypedArray } from '../core/dtype.js';
 import type { KernelAttrs, KernelInputs, KernelName } from '../core/kernel_names.js';
-import { type Shape, fmtShape, sizeOf } from '../core/shape.js';
-import { Tensor, installTensorHooks } from '../core/tensor.js';
+import { fmtShape, type Shape, sizeOf } from '../core/shape.js';
+import { installTensorHooks, Tensor } from '../core/tensor.js';
 import type { DataId, TensorInfo } from '../core/tensor_info.js';
 import { getBackend } from './registry.js';
 
@@ -224,7 +224,11 @@ class Engine {
   // ---- kernels -------------------------------------------------------------------------------
 
   /** Runs a kernel on the active backend, records it on the tape and tracks its outputs. */
-  runKernel<K extends KernelName>(name: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): Tensor[] {
+  runKernel<K extends KernelName>(
+    name: K,
+    inputs: TensorInputs<K>,
+    attrs: KernelAttrs<K>,
+  ): Tensor[] {
     const backend = this.backend();
     const flat = flattenInputs(inputs as Record<string, Tensor | readonly Tensor[] | undefined>);
     for (const t of flat) {
@@ -392,7 +396,8 @@ class Engine {
   }
 
   private onesLike(t: Tensor): Tensor {
-    const v = t.dtype === 'int32' ? new Int32Array(t.size).fill(1) : new Float32Array(t.size).fill(1);
+    const v =
+      t.dtype === 'int32' ? new Int32Array(t.size).fill(1) : new Float32Array(t.size).fill(1);
     return this.fromValues(v, t.shape, t.dtype);
   }
 

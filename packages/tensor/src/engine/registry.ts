@@ -43,7 +43,9 @@ export function listBackends(): string[] {
 export async function initBackend(name: string): Promise<Backend> {
   const e = entries.get(name);
   if (!e) {
-    throw new Error(`setBackend: no backend named '${name}'; registered: ${listBackends().join(', ') || 'none'}`);
+    throw new Error(
+      `setBackend: no backend named '${name}'; registered: ${listBackends().join(', ') || 'none'}`,
+    );
   }
   if (!e.instance) e.instance = await e.factory();
   return e.instance;

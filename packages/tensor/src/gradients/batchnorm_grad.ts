@@ -2,7 +2,7 @@ import type { Tensor } from '../core/tensor.js';
 import { ENGINE, registerGradient } from '../engine/engine.js';
 import { add, div, mul, sqrt, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
-import { mean, sum } from '../ops/reduction.js';
+import { sum } from '../ops/reduction.js';
 
 /** Axes BN reduces over, and the shape that broadcasts a [C] vector against x. */
 function bnAxes(x: Tensor): { axes: number[]; bshape: number[] } {

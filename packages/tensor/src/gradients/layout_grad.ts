@@ -21,11 +21,20 @@ registerGradient('Concat', ([dy], { xs }, _out, { axis }) => ({
 }));
 
 registerGradient('Slice', ([dy], { x }, _out, { begin, size }) => ({
-  x: () => pad(dy!, x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as const)),
+  x: () =>
+    pad(
+      dy!,
+      x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as const),
+    ),
 }));
 
 registerGradient('Pad', ([dy], { x }, _out, { paddings }) => ({
-  x: () => slice(dy!, paddings.map(([b]) => b), x.shape),
+  x: () =>
+    slice(
+      dy!,
+      paddings.map(([b]) => b),
+      x.shape,
+    ),
 }));
 
 registerGradient('ChannelShuffle', ([dy], { x }, _out, { groups }) => ({

@@ -7,5 +7,9 @@ registerGradient('MaxPool', ([dy], { x }, _out, attrs) => ({
 
 registerGradient('AvgPool', ([dy], { x }, _out, attrs) => ({
   x: () =>
-    run('AvgPoolGrad', { dy: dy! }, { ...attrs, inputShape: x.shape as unknown as readonly [number, number, number, number] }),
+    run(
+      'AvgPoolGrad',
+      { dy: dy! },
+      { ...attrs, inputShape: x.shape as unknown as readonly [number, number, number, number] },
+    ),
 }));

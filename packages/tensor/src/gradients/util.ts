@@ -1,7 +1,7 @@
-import { type Shape, broadcastAxes, shapesEqual } from '../core/shape.js';
+import { broadcastAxes, type Shape, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add } from '../ops/elementwise.js';
 import { zeros } from '../ops/creation.js';
+import { add } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { sum } from '../ops/reduction.js';
 

@@ -31,11 +31,14 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, opts: BatchNor
   assertTensor(gamma, op, 'gamma');
   assertTensor(beta, op, 'beta');
   assertFloat(x, op, 'x');
-  if (x.rank !== 2 && x.rank !== 4) throw new Error(`${op}: 'x' must be [N, C] or [N, C, H, W], got ${fmtShape(x.shape)}`);
+  if (x.rank !== 2 && x.rank !== 4)
+    throw new Error(`${op}: 'x' must be [N, C] or [N, C, H, W], got ${fmtShape(x.shape)}`);
   const c = x.shape[1]!;
   const checkParam = (t: Tensor | undefined, name: string): void => {
     if (t !== undefined && (t.rank !== 1 || t.shape[0] !== c)) {
-      throw new Error(`${op}: '${name}' must have shape [${c}] for ${c} channels, got ${fmtShape(t.shape)}`);
+      throw new Error(
+        `${op}: '${name}' must have shape [${c}] for ${c} channels, got ${fmtShape(t.shape)}`,
+      );
     }
   };
   checkParam(gamma, 'gamma');
@@ -45,16 +48,28 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, opts: BatchNor
   const eps = opts.eps ?? 1e-5;
   const momentum = opts.momentum ?? 0.1;
   if (!(eps > 0)) throw new Error(`${op}: eps must be > 0, got ${eps}`);
-  if (!(momentum >= 0 && momentum <= 1)) throw new Error(`${op}: momentum must be in [0, 1], got ${momentum}`);
+  if (!(momentum >= 0 && momentum <= 1))
+    throw new Error(`${op}: momentum must be in [0, 1], got ${momentum}`);
   if (!opts.training) {
     if (!opts.runningMean || !opts.runningVar) {
       throw new Error(`${op}: inference needs 'runningMean' and 'runningVar'`);
     }
-    return run('BatchNormInfer', { x, gamma, beta, mean: opts.runningMean, variance: opts.runningVar }, { eps });
+    return run(
+      'BatchNormInfer',
+      { x, gamma, beta, mean: opts.runningMean, variance: opts.runningVar },
+      { eps },
+    );
   }
   const count = x.size / c;
-  if (count < 2) throw new Error(`${op}: training needs more than one value per channel, got ${fmtShape(x.shape)}`);
-  const [y, bMean, bVar] = ENGINE.runKernel('BatchNormTrain', { x, gamma, beta }, { eps }) as [Tensor, Tensor, Tensor];
+  if (count < 2)
+    throw new Error(
+      `${op}: training needs more than one value per channel, got ${fmtShape(x.shape)}`,
+    );
+  const [y, bMean, bVar] = ENGINE.runKernel('BatchNormTrain', { x, gamma, beta }, { eps }) as [
+    Tensor,
+    Tensor,
+    Tensor,
+  ];
   const { runningMean, runningVar } = opts;
   ENGINE.noGrad(() => {
     if (runningMean) {

@@ -10,7 +10,12 @@ export type Pair = number | readonly [number, number];
  * Padding: one number for all sides, [vertical, horizontal], [top, bottom, left, right], or
  * 'valid' (none) / 'same' (output = ⌈input / stride⌉, extra padding at the bottom and right).
  */
-export type Padding = number | readonly [number, number] | readonly [number, number, number, number] | 'valid' | 'same';
+export type Padding =
+  | number
+  | readonly [number, number]
+  | readonly [number, number, number, number]
+  | 'valid'
+  | 'same';
 
 /** Options of `conv2d`. */
 export interface Conv2DOptions {
@@ -22,8 +27,14 @@ export interface Conv2DOptions {
 }
 
 /** Resolves a pair option, checking it holds positive integers. */
-export function resolvePair(v: Pair | undefined, dflt: number, op: string, name: string): [number, number] {
-  const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+export function resolvePair(
+  v: Pair | undefined,
+  dflt: number,
+  op: string,
+  name: string,
+): [number, number] {
+  const p: [number, number] =
+    v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= 1)) {
     throw new Error(`${op}: ${name} must be positive integers, got [${p.join(', ')}]`);
   }
@@ -63,7 +74,16 @@ export function resolvePadding(
 }
 
 /** Output size of one axis of a window op, checked to be at least 1. */
-export function windowOut(size: number, k: number, s: number, d: number, before: number, after: number, op: string, axis: string): number {
+export function windowOut(
+  size: number,
+  k: number,
+  s: number,
+  d: number,
+  before: number,
+  after: number,
+  op: string,
+  axis: string,
+): number {
   const out = Math.floor((size + before + after - d * (k - 1) - 1) / s) + 1;
   if (out < 1) {
     throw new Error(
@@ -80,13 +100,21 @@ export interface ConvPlan {
 }
 
 /** Checks conv2d's operands and resolves its geometry. */
-export function planConv2d(xShape: readonly number[], wShape: readonly number[], opts: Omit<Conv2DOptions, 'bias'>, op = 'conv2d'): ConvPlan {
+export function planConv2d(
+  xShape: readonly number[],
+  wShape: readonly number[],
+  opts: Omit<Conv2DOptions, 'bias'>,
+  op = 'conv2d',
+): ConvPlan {
   const [n, cin, h, w] = xShape as [number, number, number, number];
   const [cout, cinG, kh, kw] = wShape as [number, number, number, number];
   const groups = opts.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
+  if (!Number.isInteger(groups) || groups < 1)
+    throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
   if (cout % groups !== 0) {
-    throw new Error(`${op}: the weight's ${cout} output channels cannot be split into ${groups} groups`);
+    throw new Error(
+      `${op}: the weight's ${cout} output channels cannot be split into ${groups} groups`,
+    );
   }
   if (cin !== cinG * groups) {
     throw new Error(
@@ -117,7 +145,9 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2DOptions = {}): Ten
   if (bias !== undefined) {
     assertTensor(bias, 'conv2d', 'bias');
     if (bias.rank !== 1 || bias.shape[0] !== weight.shape[0]) {
-      throw new Error(`conv2d: bias must have shape [${weight.shape[0]}], got ${fmtShape(bias.shape)}`);
+      throw new Error(
+        `conv2d: bias must have shape [${weight.shape[0]}], got ${fmtShape(bias.shape)}`,
+      );
     }
   }
   return run('Conv2D', bias ? { x, w: weight, bias } : { x, w: weight }, geometry);

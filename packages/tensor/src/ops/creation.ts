@@ -1,8 +1,8 @@
-import { type DType, type TypedArray, assertDType } from '../core/dtype.js';
-import { type Shape, assertShape, fmtShape, sizeOf } from '../core/shape.js';
+import { assertDType, type DType, type TypedArray } from '../core/dtype.js';
+import { assertShape, fmtShape, type Shape, sizeOf } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { ENGINE } from '../engine/engine.js';
-import { Random, globalRng } from '../random/prng.js';
+import { globalRng, Random } from '../random/prng.js';
 
 /** Nested arrays of numbers. */
 export type NestedArray = number | readonly NestedArray[];
@@ -14,7 +14,8 @@ function flatten(v: NestedArray, out: number[], shape: number[], depth: number):
     return;
   }
   if (shape.length === depth) shape.push(v.length);
-  else if (shape[depth] !== v.length) throw new Error(`tensor: ragged nested array at depth ${depth}`);
+  else if (shape[depth] !== v.length)
+    throw new Error(`tensor: ragged nested array at depth ${depth}`);
   for (const x of v) flatten(x, out, shape, depth + 1);
 }
 
@@ -40,7 +41,9 @@ export function tensor(values: TypedArray | NestedArray, shape?: Shape, dtype?: 
   const s = shape ?? inferred;
   assertShape(s, 'tensor');
   if (sizeOf(s) !== flat.length) {
-    throw new Error(`tensor: ${flat.length} values do not fill shape ${fmtShape(s)} (${sizeOf(s)} elements)`);
+    throw new Error(
+      `tensor: ${flat.length} values do not fill shape ${fmtShape(s)} (${sizeOf(s)} elements)`,
+    );
   }
   const arr = dtype === 'int32' ? Int32Array.from(flat) : Float32Array.from(flat);
   return ENGINE.fromValues(arr, s, dtype);
@@ -100,7 +103,10 @@ function pickRng(opts: RandomOptions): Random {
 }
 
 /** Uniform samples in [min, max). Generated on the host, so every backend gets the same numbers. */
-export function randomUniform(shape: Shape, opts: RandomOptions & { min?: number; max?: number } = {}): Tensor {
+export function randomUniform(
+  shape: Shape,
+  opts: RandomOptions & { min?: number; max?: number } = {},
+): Tensor {
   assertShape(shape, 'randomUniform');
   const { min = 0, max = 1 } = opts;
   const rng = pickRng(opts);
@@ -110,7 +116,10 @@ export function randomUniform(shape: Shape, opts: RandomOptions & { min?: number
 }
 
 /** Normal samples. Generated on the host, so every backend gets the same numbers. */
-export function randomNormal(shape: Shape, opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+export function randomNormal(
+  shape: Shape,
+  opts: RandomOptions & { mean?: number; std?: number } = {},
+): Tensor {
   assertShape(shape, 'randomNormal');
   const { mean = 0, std = 1 } = opts;
   const rng = pickRng(opts);
@@ -124,7 +133,8 @@ export function randomNormal(shape: Shape, opts: RandomOptions & { mean?: number
  * weight [out, in]): std = √(2 / fan_in) with fan_in = Cin/groups·kh·kw, as the official IGC code.
  */
 export function heNormal(shape: Shape, opts: RandomOptions = {}): Tensor {
-  if (shape.length < 2) throw new Error(`heNormal: shape ${fmtShape(shape)} needs rank ≥ 2 ([out, in, ...kernel])`);
+  if (shape.length < 2)
+    throw new Error(`heNormal: shape ${fmtShape(shape)} needs rank ≥ 2 ([out, in, ...kernel])`);
   const fanIn = sizeOf(shape.slice(1));
   if (fanIn === 0) throw new Error(`heNormal: shape ${fmtShape(shape)} has fan_in 0`);
   return randomNormal(shape, { ...opts, mean: 0, std: Math.sqrt(2 / fanIn) });

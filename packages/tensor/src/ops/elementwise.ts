@@ -1,18 +1,20 @@
-import { type DType, assertDType } from '../core/dtype.js';
+import { assertDType, type DType } from '../core/dtype.js';
 import { broadcastShapes } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { type TensorLike, asTensor, assertFloat, assertTensor, run } from './util.js';
+import { assertFloat, assertTensor, asTensor, run, type TensorLike } from './util.js';
 
 type BinaryKernel = 'Add' | 'Sub' | 'Mul' | 'Div' | 'Maximum' | 'GreaterEqual';
 
 function binary(name: BinaryKernel, op: string, a: TensorLike, b: TensorLike): Tensor {
-  if (typeof a === 'number' && typeof b === 'number') throw new Error(`${op}: at least one operand must be a Tensor`);
+  if (typeof a === 'number' && typeof b === 'number')
+    throw new Error(`${op}: at least one operand must be a Tensor`);
   const dtype: DType = typeof a === 'number' ? (b as Tensor).dtype : a.dtype;
   const ta = asTensor(a, dtype);
   const tb = asTensor(b, dtype);
   assertTensor(ta, op, 'a');
   assertTensor(tb, op, 'b');
-  if (ta.dtype !== tb.dtype) throw new Error(`${op}: operands have dtypes ${ta.dtype} and ${tb.dtype}; cast one first`);
+  if (ta.dtype !== tb.dtype)
+    throw new Error(`${op}: operands have dtypes ${ta.dtype} and ${tb.dtype}; cast one first`);
   broadcastShapes(ta.shape, tb.shape, op);
   const out = run(name, { a: ta, b: tb }, {});
   if (ta !== a) ta.dispose();

@@ -22,8 +22,10 @@ export function logSoftmax(x: Tensor): Tensor {
 /** One-hot float32 rows of width `depth` for int32 indices. */
 export function oneHot(indices: Tensor, depth: number): Tensor {
   assertTensor(indices, 'oneHot', 'indices');
-  if (indices.dtype !== 'int32') throw new Error(`oneHot: 'indices' must be int32, got ${indices.dtype}`);
-  if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
+  if (indices.dtype !== 'int32')
+    throw new Error(`oneHot: 'indices' must be int32, got ${indices.dtype}`);
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
   return run('OneHot', { indices }, { depth });
 }
 
@@ -34,15 +36,22 @@ export type Reduction = 'mean' | 'sum' | 'none';
  * Softmax cross-entropy of logits [N, C] against int32 class labels [N] in [0, C).
  * @param reduction 'mean' (default), 'sum' or 'none' (per example, [N]).
  */
-export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function softmaxCrossEntropy(
+  logits: Tensor,
+  labels: Tensor,
+  reduction: Reduction = 'mean',
+): Tensor {
   const op = 'softmaxCrossEntropy';
   assertTensor(logits, op, 'logits');
   assertTensor(labels, op, 'labels');
   assertRank(logits, 2, op, 'logits', 'N, classes');
   assertFloat(logits, op, 'logits');
-  if (labels.dtype !== 'int32') throw new Error(`${op}: 'labels' must be int32 class indices, got ${labels.dtype}`);
+  if (labels.dtype !== 'int32')
+    throw new Error(`${op}: 'labels' must be int32 class indices, got ${labels.dtype}`);
   if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
-    throw new Error(`${op}: 'labels' must have shape [${logits.shape[0]}] for logits ${fmtShape(logits.shape)}, got ${fmtShape(labels.shape)}`);
+    throw new Error(
+      `${op}: 'labels' must have shape [${logits.shape[0]}] for logits ${fmtShape(logits.shape)}, got ${fmtShape(labels.shape)}`,
+    );
   }
   const losses = run('SoftmaxCrossEntropy', { logits, labels }, {});
   if (reduction === 'none') return losses;

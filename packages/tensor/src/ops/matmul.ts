@@ -20,7 +20,9 @@ export function matmul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   const transposeA = opts.transposeA ?? false;
   const transposeB = opts.transposeB ?? false;
   if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) {
-    throw new Error(`matmul: operands must both be rank 2 or both rank 3, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new Error(
+      `matmul: operands must both be rank 2 or both rank 3, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
   }
   const r = a.rank;
   const ka = transposeA ? a.shape[r - 2]! : a.shape[r - 1]!;
@@ -33,7 +35,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   if (r === 3) {
     const ba = a.shape[0]!;
     const bb = b.shape[0]!;
-    if (ba !== bb && ba !== 1 && bb !== 1) throw new Error(`matmul: batch sizes ${ba} and ${bb} differ`);
+    if (ba !== bb && ba !== 1 && bb !== 1)
+      throw new Error(`matmul: batch sizes ${ba} and ${bb} differ`);
   }
   return run('MatMul', { a, b }, { transposeA, transposeB });
 }

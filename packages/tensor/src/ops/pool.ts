@@ -1,6 +1,6 @@
 import type { Pool2DAttrs } from '../core/kernel_names.js';
 import type { Tensor } from '../core/tensor.js';
-import { type Pair, type Padding, resolvePadding, resolvePair, windowOut } from './conv.js';
+import { type Padding, type Pair, resolvePadding, resolvePair, windowOut } from './conv.js';
 import { mean } from './reduction.js';
 import { assertFloat, assertRank, assertTensor, run } from './util.js';
 
@@ -22,7 +22,9 @@ function planPool(x: Tensor, opts: Pool2DOptions, op: string): Pool2DAttrs {
   const [, , h, w] = x.shape as [number, number, number, number];
   const pad = resolvePadding(opts.padding, h, w, kernel[0], kernel[1], stride, [1, 1], op);
   if (pad[0] >= kernel[0] || pad[1] >= kernel[0] || pad[2] >= kernel[1] || pad[3] >= kernel[1]) {
-    throw new Error(`${op}: padding [${pad.join(', ')}] must be smaller than the window [${kernel.join(', ')}]`);
+    throw new Error(
+      `${op}: padding [${pad.join(', ')}] must be smaller than the window [${kernel.join(', ')}]`,
+    );
   }
   windowOut(h, kernel[0], stride[0], 1, pad[0], pad[1], op, 'vertical');
   windowOut(w, kernel[1], stride[1], 1, pad[2], pad[3], op, 'horizontal');
@@ -38,8 +40,15 @@ export function maxPool2d(x: Tensor, opts: Pool2DOptions = {}): Tensor {
  * Average pooling over windows of NCHW `x`. By default padded cells count in the divisor, as
  * PyTorch's `count_include_pad=True` and MXNet.
  */
-export function avgPool2d(x: Tensor, opts: Pool2DOptions & { countIncludePad?: boolean } = {}): Tensor {
-  return run('AvgPool', { x }, { ...planPool(x, opts, 'avgPool2d'), countIncludePad: opts.countIncludePad ?? true });
+export function avgPool2d(
+  x: Tensor,
+  opts: Pool2DOptions & { countIncludePad?: boolean } = {},
+): Tensor {
+  return run(
+    'AvgPool',
+    { x },
+    { ...planPool(x, opts, 'avgPool2d'), countIncludePad: opts.countIncludePad ?? true },
+  );
 }
 
 /** Mean over H and W: [N, C, H, W] → [N, C]. */

@@ -10,13 +10,25 @@ export interface ReduceOptions {
 }
 
 /** Sum over `axes` (all by default). */
-export function sum(x: Tensor, axes?: number | readonly number[], opts: ReduceOptions = {}): Tensor {
+export function sum(
+  x: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor {
   assertTensor(x, 'sum', 'x');
-  return run('Sum', { x }, { axes: normalizeAxes(axes, x.rank, 'sum'), keepDims: opts.keepDims ?? false });
+  return run(
+    'Sum',
+    { x },
+    { axes: normalizeAxes(axes, x.rank, 'sum'), keepDims: opts.keepDims ?? false },
+  );
 }
 
 /** Mean over `axes` (all by default). */
-export function mean(x: Tensor, axes?: number | readonly number[], opts: ReduceOptions = {}): Tensor {
+export function mean(
+  x: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor {
   assertTensor(x, 'mean', 'x');
   if (x.dtype !== 'float32') throw new Error(`mean: 'x' must be float32, got ${x.dtype}`);
   const ax = normalizeAxes(axes, x.rank, 'mean');
@@ -29,10 +41,15 @@ export function mean(x: Tensor, axes?: number | readonly number[], opts: ReduceO
 }
 
 /** Maximum over `axes` (all by default). */
-export function max(x: Tensor, axes?: number | readonly number[], opts: ReduceOptions = {}): Tensor {
+export function max(
+  x: Tensor,
+  axes?: number | readonly number[],
+  opts: ReduceOptions = {},
+): Tensor {
   assertTensor(x, 'max', 'x');
   const ax = normalizeAxes(axes, x.rank, 'max');
-  for (const a of ax) if (x.shape[a] === 0) throw new Error(`max: axis ${a} of shape ${fmtShape(x.shape)} is empty`);
+  for (const a of ax)
+    if (x.shape[a] === 0) throw new Error(`max: axis ${a} of shape ${fmtShape(x.shape)} is empty`);
   return run('Max', { x }, { axes: ax, keepDims: opts.keepDims ?? false });
 }
 
@@ -40,6 +57,7 @@ export function max(x: Tensor, axes?: number | readonly number[], opts: ReduceOp
 export function argmax(x: Tensor, axis = -1): Tensor {
   assertTensor(x, 'argmax', 'x');
   const [a] = normalizeAxes(axis, x.rank, 'argmax');
-  if (x.shape[a!] === 0) throw new Error(`argmax: axis ${a} of shape ${fmtShape(x.shape)} is empty`);
+  if (x.shape[a!] === 0)
+    throw new Error(`argmax: axis ${a} of shape ${fmtShape(x.shape)} is empty`);
   return run('ArgMax', { x }, { axis: a! });
 }

@@ -8,11 +8,21 @@ import { ENGINE } from '../engine/engine.js';
  * The fused SGD step, in place on `param` and `velocity` (see the SGDUpdate kernel for the
  * formula; it matches PyTorch's SGD with momentum, dampening, Nesterov and weight decay).
  */
-export function sgdUpdate(param: Variable, grad: Tensor, velocity: Variable, attrs: Partial<SGDAttrs> & { lr: number }): void {
+export function sgdUpdate(
+  param: Variable,
+  grad: Tensor,
+  velocity: Variable,
+  attrs: Partial<SGDAttrs> & { lr: number },
+): void {
   const op = 'sgdUpdate';
-  for (const [name, t] of [['grad', grad], ['velocity', velocity]] as const) {
+  for (const [name, t] of [
+    ['grad', grad],
+    ['velocity', velocity],
+  ] as const) {
     if (!shapesEqual(t.shape, param.shape)) {
-      throw new Error(`${op}: '${name}' has shape ${fmtShape(t.shape)}, param '${param.name}' has ${fmtShape(param.shape)}`);
+      throw new Error(
+        `${op}: '${name}' has shape ${fmtShape(t.shape)}, param '${param.name}' has ${fmtShape(param.shape)}`,
+      );
     }
     if (t.dtype !== 'float32') throw new Error(`${op}: '${name}' must be float32`);
   }

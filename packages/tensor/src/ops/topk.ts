@@ -8,7 +8,9 @@ export function topk(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   if (x.rank < 1) throw new Error('topk: needs rank ≥ 1');
   const last = x.shape[x.rank - 1]!;
   if (!Number.isInteger(k) || k < 1 || k > last) {
-    throw new Error(`topk: k must be an integer in [1, ${last}] for a last axis of ${last}, got ${k}`);
+    throw new Error(
+      `topk: k must be an integer in [1, ${last}] for a last axis of ${last}, got ${k}`,
+    );
   }
   const [values, indices] = ENGINE.runKernel('TopK', { x }, { k }) as [Tensor, Tensor];
   return { values, indices };

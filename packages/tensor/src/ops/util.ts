@@ -1,6 +1,6 @@
 import type { DType } from '../core/dtype.js';
 import type { KernelAttrs, KernelName } from '../core/kernel_names.js';
-import { type Shape, fmtShape } from '../core/shape.js';
+import { fmtShape, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { ENGINE, type TensorInputs } from '../engine/engine.js';
 
@@ -8,7 +8,11 @@ import { ENGINE, type TensorInputs } from '../engine/engine.js';
 export type TensorLike = Tensor | number;
 
 /** Runs a single-output kernel. */
-export function run<K extends KernelName>(name: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): Tensor {
+export function run<K extends KernelName>(
+  name: K,
+  inputs: TensorInputs<K>,
+  attrs: KernelAttrs<K>,
+): Tensor {
   return ENGINE.runKernel(name, inputs, attrs)[0]!;
 }
 
@@ -42,8 +46,9 @@ export function assertFloat(t: Tensor, op: string, name: string): void {
 /** Resolves a `-1` in a target shape and checks the element count. */
 export function inferShape(shape: Shape, size: number, op: string): number[] {
   const out = [...shape];
-  const neg = out.findIndex((d) => d === -1);
-  if (out.filter((d) => d === -1).length > 1) throw new Error(`${op}: shape ${fmtShape(shape)} has more than one -1`);
+  const neg = out.indexOf(-1);
+  if (out.filter((d) => d === -1).length > 1)
+    throw new Error(`${op}: shape ${fmtShape(shape)} has more than one -1`);
   const known = out.reduce((p, d) => (d === -1 ? p : p * d), 1);
   if (neg >= 0) {
     if (known === 0 || size % known !== 0) {
@@ -52,9 +57,11 @@ export function inferShape(shape: Shape, size: number, op: string): number[] {
     out[neg] = size / known;
   }
   for (const d of out) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid dimension ${d} in ${fmtShape(shape)}`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new Error(`${op}: invalid dimension ${d} in ${fmtShape(shape)}`);
   }
   const n = out.reduce((p, d) => p * d, 1);
-  if (n !== size) throw new Error(`${op}: cannot view ${size} elements as ${fmtShape(shape)} (${n} elements)`);
+  if (n !== size)
+    throw new Error(`${op}: cannot view ${size} elements as ${fmtShape(shape)} (${n} elements)`);
   return out;
 }

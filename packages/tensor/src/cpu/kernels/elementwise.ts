@@ -6,7 +6,7 @@ import type { TensorInfo } from '../../core/tensor_info.js';
 import { alloc, out, vals } from '../storage.js';
 import { broadcastStrides, collapse, forEachRun } from './iter.js';
 
-const enum Bin {
+enum Bin {
   Add,
   Sub,
   Mul,
@@ -66,7 +66,7 @@ function binaryRun(
       for (let i = 0; i < len; i++) {
         const x = a[ao + i * as]!;
         const y = b[bo + i * bs]!;
-        o[oo + i * os] = x >= y || x !== x ? x : y;
+        o[oo + i * os] = x >= y || Number.isNaN(x) ? x : y;
       }
       return;
     case Bin.Ge:
@@ -75,7 +75,11 @@ function binaryRun(
   }
 }
 
-function binary(floatOp: Bin, intOp: Bin = floatOp, outDtype?: DType): (args: { inputs: BinaryInputs }) => TensorInfo {
+function binary(
+  floatOp: Bin,
+  intOp: Bin = floatOp,
+  outDtype?: DType,
+): (args: { inputs: BinaryInputs }) => TensorInfo {
   return ({ inputs: { a, b } }) => {
     const shape = broadcastShapes(a.shape, b.shape, 'cpu');
     const op = a.dtype === 'int32' ? intOp : floatOp;
@@ -87,7 +91,11 @@ function binary(floatOp: Bin, intOp: Bin = floatOp, outDtype?: DType): (args: { 
     else if (bv.length === 1 && av.length === n) binaryRun(op, o, 0, 1, av, 0, 1, bv, 0, 0, n);
     else if (av.length === 1 && bv.length === n) binaryRun(op, o, 0, 1, av, 0, 0, bv, 0, 1, n);
     else {
-      const c = collapse(shape, [stridesOf(shape), broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+      const c = collapse(shape, [
+        stridesOf(shape),
+        broadcastStrides(a.shape, shape),
+        broadcastStrides(b.shape, shape),
+      ]);
       forEachRun(c.shape, c.strides, ([oo, ao, bo], len, [os, as, bs]) => {
         binaryRun(op, o, oo!, os!, av, ao!, as!, bv, bo!, bs!, len);
       });
@@ -96,7 +104,7 @@ function binary(floatOp: Bin, intOp: Bin = floatOp, outDtype?: DType): (args: { 
   };
 }
 
-const enum Un {
+enum Un {
   Neg,
   Relu,
   Step,
@@ -113,10 +121,8 @@ function unaryLoop(op: Un, x: TypedArray, o: TypedArray): void {
       for (let i = 0; i < n; i++) o[i] = -x[i]!;
       return;
     case Un.Relu:
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        o[i] = v > 0 ? v : 0;
-      }
+      // int32 only: float32 takes reluBits.
+      for (let i = 0; i < n; i++) o[i] = Math.max(x[i]!, 0);
       return;
     case Un.Step:
       for (let i = 0; i < n; i++) o[i] = x[i]! > 0 ? 1 : 0;
@@ -167,7 +173,8 @@ function unary(op: Un): (args: { inputs: UnaryInputs }) => TensorInfo {
 }
 
 function convert(src: TypedArray, dtype: DType): TypedArray {
-  if (dtype === 'int32') return src instanceof Int32Array ? src.slice() : Int32Array.from(src, (v) => Math.trunc(v));
+  if (dtype === 'int32')
+    return src instanceof Int32Array ? src.slice() : Int32Array.from(src, (v) => Math.trunc(v));
   return Float32Array.from(src);
 }
 

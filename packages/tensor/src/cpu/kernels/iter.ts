@@ -4,15 +4,17 @@ import type { Shape } from '../../core/shape.js';
  * Collapses adjacent axes that every operand walks contiguously, so that loops run over as few,
  * as long axes as possible. `strides` are per operand, in elements, 0 on broadcast axes.
  */
-export function collapse(shape: Shape, strides: number[][]): { shape: number[]; strides: number[][] } {
+export function collapse(
+  shape: Shape,
+  strides: number[][],
+): { shape: number[]; strides: number[][] } {
   const dims: number[] = [];
   const st: number[][] = strides.map(() => []);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;
     if (d === 1) continue;
     const last = dims.length - 1;
-    const mergeable =
-      last >= 0 && strides.every((s, k) => st[k]![last] === s[i]! * d);
+    const mergeable = last >= 0 && strides.every((s, k) => st[k]![last] === s[i]! * d);
     if (mergeable) {
       dims[last] = dims[last]! * d;
       strides.forEach((s, k) => {
@@ -20,7 +22,9 @@ export function collapse(shape: Shape, strides: number[][]): { shape: number[]; 
       });
     } else {
       dims.push(d);
-      strides.forEach((s, k) => st[k]!.push(s[i]!));
+      strides.forEach((s, k) => {
+        st[k]!.push(s[i]!);
+      });
     }
   }
   if (dims.length === 0) {

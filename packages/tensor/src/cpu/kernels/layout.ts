@@ -28,7 +28,8 @@ export const layoutKernels: KernelTable = {
     for (const t of xs) {
       const tv = vals(t);
       const row = sizeOf(t.shape.slice(axis));
-      for (let a = 0; a < outer; a++) o.set(tv.subarray(a * row, (a + 1) * row), a * rowOut + offset);
+      for (let a = 0; a < outer; a++)
+        o.set(tv.subarray(a * row, (a + 1) * row), a * rowOut + offset);
       offset += row;
     }
     return info;

@@ -1,13 +1,16 @@
 import type { KernelTable } from '../../core/backend.js';
 import type { Conv2DGeometry } from '../../core/kernel_names.js';
-import { type ConvShape, conv2dBackpropFilter, conv2dBackpropInput, conv2dForward, convOutSize, sgemm } from '../conv/index.js';
+import {
+  type ConvShape,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dForward,
+  convOutSize,
+  sgemm,
+} from '../conv/index.js';
 import { allocF32, f32 } from '../storage.js';
 
-function convShape(
-  x: readonly number[],
-  w: readonly number[],
-  g: Conv2DGeometry,
-): ConvShape {
+function convShape(x: readonly number[], w: readonly number[], g: Conv2DGeometry): ConvShape {
   const [n, cin, h, wd] = x as [number, number, number, number];
   const [cout, , kh, kw] = w as [number, number, number, number];
   return {

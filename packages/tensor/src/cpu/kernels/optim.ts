@@ -3,7 +3,10 @@ import { f32 } from '../storage.js';
 
 /** Optimiser kernels of the CPU backend. */
 export const optimKernels: KernelTable = {
-  SGDUpdate: ({ inputs: { param, grad, velocity }, attrs: { lr, momentum, dampening, weightDecay, nesterov } }) => {
+  SGDUpdate: ({
+    inputs: { param, grad, velocity },
+    attrs: { lr, momentum, dampening, weightDecay, nesterov },
+  }) => {
     const p = f32(param);
     const g = f32(grad);
     const v = f32(velocity);

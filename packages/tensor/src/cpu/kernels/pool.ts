@@ -21,7 +21,15 @@ function geo(shape: readonly number[], a: Pool2DAttrs): Geo {
 function forEachWindow(
   g: Geo,
   a: Pool2DAttrs,
-  fn: (p: number, oi: number, y0: number, y1: number, x0: number, x1: number, padded: number) => void,
+  fn: (
+    p: number,
+    oi: number,
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
+    padded: number,
+  ) => void,
 ): void {
   for (let p = 0; p < g.planes; p++) {
     for (let oy = 0; oy < g.oh; oy++) {
@@ -31,13 +39,29 @@ function forEachWindow(
         const xs = ox * a.stride[1] - a.pad[2];
         const xe = Math.min(xs + a.kernel[1], g.w + a.pad[3]);
         const padded = (ye - ys) * (xe - xs);
-        fn(p, (p * g.oh + oy) * g.ow + ox, Math.max(ys, 0), Math.min(ye, g.h), Math.max(xs, 0), Math.min(xe, g.w), padded);
+        fn(
+          p,
+          (p * g.oh + oy) * g.ow + ox,
+          Math.max(ys, 0),
+          Math.min(ye, g.h),
+          Math.max(xs, 0),
+          Math.min(xe, g.w),
+          padded,
+        );
       }
     }
   }
 }
 
-function argmaxIn(xv: Float32Array, base: number, w: number, y0: number, y1: number, x0: number, x1: number): number {
+function argmaxIn(
+  xv: Float32Array,
+  base: number,
+  w: number,
+  y0: number,
+  y1: number,
+  x0: number,
+  x1: number,
+): number {
   let best = Number.NEGATIVE_INFINITY;
   let bi = -1;
   for (let y = y0; y < y1; y++) {

@@ -26,7 +26,8 @@ function reduce(
       for (let i = 0; i < len; i++) a = fn(a, xv[xo! + i * xs!]!);
       acc[oo!] = a;
     } else {
-      for (let i = 0; i < len; i++) acc[oo! + i * os!] = fn(acc[oo! + i * os!]!, xv[xo! + i * xs!]!);
+      for (let i = 0; i < len; i++)
+        acc[oo! + i * os!] = fn(acc[oo! + i * os!]!, xv[xo! + i * xs!]!);
     }
   });
   o.set(acc);
@@ -35,9 +36,12 @@ function reduce(
 
 /** Reduction kernels of the CPU backend. */
 export const reduceKernels: KernelTable = {
-  Sum: ({ inputs: { x }, attrs: { axes, keepDims } }) => reduce(x, vals(x), axes, keepDims, 0, (a, v) => a + v),
+  Sum: ({ inputs: { x }, attrs: { axes, keepDims } }) =>
+    reduce(x, vals(x), axes, keepDims, 0, (a, v) => a + v),
   Max: ({ inputs: { x }, attrs: { axes, keepDims } }) =>
-    reduce(x, vals(x), axes, keepDims, Number.NEGATIVE_INFINITY, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
+    reduce(x, vals(x), axes, keepDims, Number.NEGATIVE_INFINITY, (a, v) =>
+      v > a || Number.isNaN(v) ? v : a,
+    ),
   ArgMax: ({ inputs: { x }, attrs: { axis } }) => {
     const xv = vals(x);
     const len = x.shape[axis]!;
@@ -59,6 +63,10 @@ export const reduceKernels: KernelTable = {
         o[a * inner + b] = bi;
       }
     }
-    return out(o, x.shape.filter((_, i) => i !== axis), 'int32');
+    return out(
+      o,
+      x.shape.filter((_, i) => i !== axis),
+      'int32',
+    );
   },
 };

@@ -1,0 +1,251 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memory } from '@igcnet/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { SGD } from '../optim/sgd.js';
+import { constant, paperSchedule } from '../schedule/schedules.js';
+import { TinyModel, tinyData } from '../testing/tiny.js';
+import { CHECKPOINT_FILE, DivergenceError, fit as fitLoop, METRICS_FILE } from './fit.js';
+
+// Named apart from Jasmine's focused-test `fit`, which the linter flags.
+const runFit = fitLoop;
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'igc-fit-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+function setup(seed: number) {
+  const model = new TinyModel(seed);
+  const optimizer = new SGD(model.namedParameters(), {
+    lr: 0.1,
+    momentum: 0.9,
+    nesterov: true,
+    weightDecay: 1e-4,
+  });
+  return { model, optimizer };
+}
+
+const EPOCHS = 4;
+const train = tinyData(60, 8, 11);
+const test = tinyData(30, 16, 12);
+const schedule = paperSchedule(0.1, EPOCHS, train.batchesPerEpoch);
+
+describe('fit', () => {
+  it('learns, writes metrics and checkpoints, and does not leak tensors', async () => {
+    const out = await tmp();
+    const { model, optimizer } = setup(1);
+    const before = memory().numTensors;
+    const events: string[] = [];
+    const r = await runFit({
+      model,
+      modelName: 'tiny',
+      modelConfig: { classes: 3 },
+      train,
+      test,
+      epochs: EPOCHS,
+      optimizer,
+      schedule,
+      seed: 5,
+      outDir: out,
+      onEvent: (e) => events.push(e.type),
+    });
+    expect(memory().numTensors).toBe(before + 8); // the 8 momentum buffers, created on step 1
+    expect(r.epochs.at(-1)!.testTop1Error).toBeLessThan(0.2);
+    expect(r.epochs[0]!.trainLoss).toBeGreaterThan(r.epochs.at(-1)!.trainLoss);
+    expect(events.filter((e) => e === 'step')).toHaveLength(EPOCHS * train.batchesPerEpoch);
+    const lines = (await readFile(join(out, METRICS_FILE), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).epoch)).toEqual([1, 2, 3, 4]);
+    const ck = await loadCheckpoint(join(out, CHECKPOINT_FILE));
+    expect(ck.meta).toMatchObject({
+      model: 'tiny',
+      epoch: 4,
+      step: EPOCHS * train.batchesPerEpoch,
+      seed: 5,
+    });
+    expect([...ck.model.keys()]).toContain('bn.running_var');
+    expect([...ck.optim.keys()]).toEqual(['fc.weight', 'fc.bias', 'bn.weight', 'bn.bias']);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('resumes to the same numbers as an uninterrupted run', async () => {
+    const full = setup(3);
+    const outA = await tmp();
+    await runFit({
+      ...full,
+      modelName: 'tiny',
+      modelConfig: {},
+      train,
+      test,
+      epochs: EPOCHS,
+      schedule,
+      seed: 9,
+      outDir: outA,
+    });
+
+    const first = setup(3);
+    const outB = await tmp();
+    await runFit({
+      ...first,
+      modelName: 'tiny',
+      modelConfig: {},
+      train,
+      test,
+      epochs: 2,
+      schedule,
+      seed: 9,
+      outDir: outB,
+    });
+    first.model.dispose();
+    first.optimizer.dispose();
+
+    const resumed = setup(77); // different init: everything must come from the checkpoint
+    const ck = await loadCheckpoint(join(outB, CHECKPOINT_FILE));
+    restoreCheckpoint('ck', ck, resumed.model, resumed.optimizer);
+    await runFit({
+      ...resumed,
+      modelName: 'tiny',
+      modelConfig: {},
+      train,
+      test,
+      epochs: EPOCHS,
+      schedule,
+      seed: 9,
+      outDir: outB,
+      startEpoch: ck.meta.epoch,
+    });
+
+    for (const [[name, a], [, b]] of full.model
+      .namedParameters()
+      .map((p, i) => [p, resumed.model.namedParameters()[i]!] as const)) {
+      expect(Array.from(b.dataSync()), name).toEqual(Array.from(a.dataSync()));
+    }
+    const strip = (s: string) =>
+      s
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const { seconds: _s, imagesPerSec: _i, checkpoint: _c, ...rest } = JSON.parse(l);
+          return rest;
+        });
+    expect(strip(await readFile(join(outB, METRICS_FILE), 'utf8'))).toEqual(
+      strip(await readFile(join(outA, METRICS_FILE), 'utf8')),
+    );
+    for (const m of [full, resumed]) {
+      m.model.dispose();
+      m.optimizer.dispose();
+    }
+  });
+
+  it('stops on a non-finite loss, naming the step and the last good checkpoint', async () => {
+    const out = await tmp();
+    const { model, optimizer } = setup(2);
+    await runFit({
+      model,
+      optimizer,
+      modelName: 'tiny',
+      modelConfig: {},
+      train,
+      epochs: 1,
+      schedule: constant(0.1),
+      seed: 1,
+      outDir: out,
+    });
+    await expect(
+      runFit({
+        model,
+        optimizer,
+        modelName: 'tiny',
+        modelConfig: {},
+        train,
+        epochs: 3,
+        schedule: constant(1e30),
+        seed: 1,
+        outDir: out,
+        startEpoch: 1,
+      }),
+    ).rejects.toThrow(DivergenceError);
+    await expect(
+      runFit({
+        model,
+        optimizer,
+        modelName: 'tiny',
+        modelConfig: {},
+        train,
+        epochs: 3,
+        schedule: constant(1e30),
+        seed: 1,
+        outDir: out,
+        startEpoch: 1,
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        `loss is (NaN|Infinity) at epoch \\d+, step \\d+ .*last good checkpoint is ${join(out, CHECKPOINT_FILE).replace(/[.]/g, '\\.')}`,
+      ),
+    );
+    model.dispose();
+    optimizer.dispose();
+  });
+});
+
+describe('checkpoints', () => {
+  it('reject a model that does not match, listing keys and shapes, and assign nothing', async () => {
+    const out = await tmp();
+    const { model, optimizer } = setup(4);
+    const path = join(out, 'c.safetensors');
+    await saveCheckpoint(path, model, optimizer, {
+      model: 'tiny',
+      config: {},
+      epoch: 0,
+      step: 0,
+      seed: 0,
+    });
+    const ck = await loadCheckpoint(path);
+    ck.model.delete('fc.bias');
+    ck.model.set('extra.weight', { dtype: 'F32', shape: [1], data: new Float32Array(1) });
+    ck.model.set('fc.weight', { dtype: 'F32', shape: [3, 4], data: new Float32Array(12) });
+    const other = setup(5);
+    const w0 = Array.from(other.model.w.dataSync());
+    expect(() => restoreCheckpoint(path, ck, other.model)).toThrow(
+      /c\.safetensors: checkpoint does not match the model: missing keys: fc\.bias; unexpected keys: extra\.weight; shape mismatches: fc\.weight: checkpoint \[3,4\] float32, model \[4,3\] float32/,
+    );
+    expect(Array.from(other.model.w.dataSync())).toEqual(w0);
+    for (const m of [{ model, optimizer }, other]) {
+      m.model.dispose();
+      m.optimizer.dispose();
+    }
+  });
+
+  it('reject a truncated file and a foreign file', async () => {
+    const out = await tmp();
+    const { model } = setup(6);
+    const path = join(out, 'c.safetensors');
+    await saveCheckpoint(path, model, undefined, {
+      model: 'tiny',
+      config: {},
+      epoch: 0,
+      step: 0,
+      seed: 0,
+    });
+    const buf = await readFile(path);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path, buf.subarray(0, buf.length - 10));
+    await expect(loadCheckpoint(path)).rejects.toThrow(
+      /c\.safetensors: invalid safetensors file: .*truncated/,
+    );
+    await writeFile(path, Buffer.from('hello world, not a checkpoint'));
+    await expect(loadCheckpoint(path)).rejects.toThrow(/c\.safetensors: invalid safetensors file/);
+    await expect(loadCheckpoint(join(out, 'missing.safetensors'))).rejects.toThrow(
+      /missing\.safetensors: cannot read checkpoint \(ENOENT\)/,
+    );
+    model.dispose();
+  });
+});

@@ -1,0 +1,189 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  argmax,
+  dispose,
+  keep,
+  softmaxCrossEntropy,
+  type Tensor,
+  tensor,
+  valueAndGrads,
+} from '@igcnet/tensor';
+import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { evaluate } from '../metrics/evaluate.js';
+import type { SGD } from '../optim/sgd.js';
+import type { LrSchedule } from '../schedule/schedules.js';
+import type { EpochEvent, TrainEvent } from './events.js';
+import type { BatchSource, TrainableModel } from './model.js';
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  model: TrainableModel;
+  /** Zoo name and build options, recorded in checkpoints. */
+  modelName: string;
+  modelConfig: Record<string, unknown>;
+  train: BatchSource;
+  /** Evaluated after each epoch when given. */
+  test?: BatchSource;
+  /** Total epochs (a resumed run continues up to this count). */
+  epochs: number;
+  optimizer: SGD;
+  schedule: LrSchedule;
+  seed: number;
+  /** Folder for `checkpoint.safetensors` and `metrics.jsonl`; nothing is written without it. */
+  outDir?: string;
+  /** First epoch to run (the epochs a resumed checkpoint completed). */
+  startEpoch?: number;
+  onEvent?: (e: TrainEvent) => void;
+  /** Metadata saved with checkpoints (dataset, normalisation …). */
+  extra?: Record<string, unknown>;
+}
+
+/** What a finished run reports. */
+export interface FitResult {
+  epochs: EpochEvent[];
+  steps: number;
+  images: number;
+  seconds: number;
+}
+
+/** Raised when the loss stops being finite. */
+export class DivergenceError extends Error {}
+
+/** Checkpoint file name inside the output folder. */
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+/** Per-epoch metrics file name inside the output folder. */
+export const METRICS_FILE = 'metrics.jsonl';
+
+/** Keeps the metrics lines of the `startEpoch` epochs already done (1-based in the file). */
+async function resetMetrics(path: string, startEpoch: number): Promise<string[]> {
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .filter((l) => {
+      try {
+        return (JSON.parse(l) as { epoch: number }).epoch <= startEpoch;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Trains `model` with softmax cross-entropy: per step a forward and backward pass and an
+ * optimiser update, per epoch an optional evaluation, a checkpoint and a metrics line. The same
+ * seed, data and checkpoint give the same numbers whether or not the run was interrupted.
+ */
+export async function fit(o: FitOptions): Promise<FitResult> {
+  const params = [...o.model.namedParameters()].map(([, v]) => v);
+  const startEpoch = o.startEpoch ?? 0;
+  const steps = o.train.batchesPerEpoch;
+  let globalStep = startEpoch * steps;
+  const metricsPath = o.outDir ? join(o.outDir, METRICS_FILE) : undefined;
+  const ckptPath = o.outDir ? join(o.outDir, CHECKPOINT_FILE) : undefined;
+  const lines = metricsPath ? await resetMetrics(metricsPath, startEpoch) : [];
+  let lastGood = startEpoch > 0 ? ckptPath : undefined;
+  const result: FitResult = { epochs: [], steps: 0, images: 0, seconds: 0 };
+  const t0 = performance.now();
+
+  for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+    o.model.train();
+    const te = performance.now();
+    let lossSum = 0;
+    let wrong = 0;
+    let images = 0;
+    let step = 0;
+    let lr = o.schedule.lrAt(globalStep);
+    for await (const batch of o.train.epoch(epoch)) {
+      lr = o.schedule.lrAt(globalStep);
+      const n = batch.shape[0];
+      const x = tensor(batch.images, batch.shape);
+      const y = tensor(batch.labels, [n], 'int32');
+      let logits: Tensor | undefined;
+      const { value, grads } = valueAndGrads(() => {
+        logits = keep(o.model.forward(x));
+        return softmaxCrossEntropy(logits, y);
+      }, params);
+      o.optimizer.step(grads, lr);
+      const pred = argmax(logits!, 1);
+      const [lv, pv] = await Promise.all([value.data(), pred.data()]);
+      dispose([x, y, value, pred, logits!, ...grads]);
+      const loss = lv[0]!;
+      if (!Number.isFinite(loss)) {
+        throw new DivergenceError(
+          `training diverged: the loss is ${loss} at epoch ${epoch + 1}, step ${step + 1} (global step ${globalStep + 1}); ` +
+            (lastGood
+              ? `the last good checkpoint is ${lastGood}`
+              : 'no checkpoint was written yet'),
+        );
+      }
+      for (let i = 0; i < n; i++) if (pv[i] !== batch.labels[i]) wrong++;
+      lossSum += loss * n;
+      images += n;
+      globalStep++;
+      result.steps++;
+      o.onEvent?.({
+        type: 'step',
+        epoch,
+        step,
+        steps,
+        globalStep,
+        loss,
+        lr,
+        imagesPerSec: images / ((performance.now() - te) / 1000),
+      });
+      step++;
+    }
+    const trainSeconds = (performance.now() - te) / 1000;
+    const ev: EpochEvent = {
+      type: 'epoch',
+      epoch: epoch + 1,
+      lr,
+      trainLoss: lossSum / Math.max(images, 1),
+      trainTop1Error: wrong / Math.max(images, 1),
+      images,
+      seconds: trainSeconds,
+      imagesPerSec: images / Math.max(trainSeconds, 1e-9),
+    };
+    if (o.test) {
+      const r = await evaluate(o.model, o.test);
+      ev.testLoss = r.loss;
+      ev.testTop1Error = r.top1Error;
+      ev.testTop5Error = r.top5Error;
+      o.onEvent?.({
+        type: 'eval',
+        epoch: epoch + 1,
+        loss: r.loss,
+        top1Error: r.top1Error,
+        top5Error: r.top5Error,
+        count: r.count,
+      });
+    }
+    if (ckptPath && metricsPath) {
+      await saveCheckpoint(ckptPath, o.model, o.optimizer, {
+        model: o.modelName,
+        config: o.modelConfig,
+        epoch: epoch + 1,
+        step: globalStep,
+        seed: o.seed,
+        ...(o.extra ? { extra: o.extra } : {}),
+      });
+      lastGood = ckptPath;
+      ev.checkpoint = ckptPath;
+      lines.push(JSON.stringify(ev));
+      await writeFileAtomic(metricsPath, `${lines.join('\n')}\n`);
+    }
+    result.epochs.push(ev);
+    result.images += images;
+    o.onEvent?.(ev);
+  }
+  result.seconds = (performance.now() - t0) / 1000;
+  return result;
+}
