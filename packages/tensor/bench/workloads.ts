@@ -1,0 +1,36 @@
+/** The workloads of the CPU performance issue; FLOPs count 2 per multiply-add. */
+
+/** Workload identifiers. */
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+
+/** One benchmark workload. */
+export interface Workload {
+  id: WorkloadId;
+  title: string;
+  flops: number;
+}
+
+/** Batch, channels, spatial size shared by every workload (float32, NCHW). */
+export const N = 64;
+export const C = 64;
+export const HW = 32;
+/** IGC unit: L primary groups of M channels (C = L·M). */
+export const L = 4;
+export const M = 16;
+
+const pixels = N * HW * HW;
+/** Multiply-adds of the primary 3×3 group conv (W1): every output sees M·9 inputs. */
+const W1_MACS = pixels * C * M * 9;
+/** Secondary 1×1 group conv (W2): 16 groups of 4 channels (L·… as in the issue), 4 inputs each. */
+const W2_MACS = pixels * C * 4;
+/** Regular 3×3 conv 64→64. */
+const W3_MACS = pixels * C * C * 9;
+
+/** W1–W5. W4 counts only its convs (BN, ReLU and shuffles excluded); W5 counts forward + both backward passes of both convs. */
+export const WORKLOADS: readonly Workload[] = [
+  { id: 'W1', title: '3×3 group conv, 4 groups of 16', flops: 2 * W1_MACS },
+  { id: 'W2', title: '1×1 group conv, 16 groups of 4', flops: 2 * W2_MACS },
+  { id: 'W3', title: '3×3 conv 64→64', flops: 2 * W3_MACS },
+  { id: 'W4', title: 'IGC unit forward (convs only counted)', flops: 2 * (W1_MACS + W2_MACS) },
+  { id: 'W5', title: 'IGC unit training step (3× conv FLOPs)', flops: 3 * 2 * (W1_MACS + W2_MACS) },
+];

@@ -1,0 +1,74 @@
+import { cpuKernelOptions } from './config.js';
+import { Scratch } from './scratch.js';
+import { backpropInputAsForward, flipSwapFilter } from './transform.js';
+import { convFilterTs, convForwardTs, convInputTs } from './ts/conv.js';
+import type { ConvShape } from './types.js';
+import { wasmConvFilter, wasmConvForward, wasmConvInput } from './wasm/conv.js';
+import { loadWasmKernels, type WasmKernels } from './wasm/module.js';
+
+const flippedFilter = new Scratch();
+
+/** The wasm kernels when the settings allow them and they load; null means plain TypeScript. */
+export function activeWasm(): WasmKernels | null {
+  const { impl } = cpuKernelOptions();
+  if (impl === 'ts') return null;
+  const k = loadWasmKernels();
+  if (!k && impl === 'wasm')
+    throw new Error('CPU kernels: WebAssembly SIMD kernels are unavailable here');
+  return k;
+}
+
+/**
+ * y[n, co, oy, ox] = bias[co] + Σ x[n, g·cinG + ci, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw] ·
+ * w[co, ci, ky, kx], with g = ⌊co / coutG⌋. NCHW x, OIHW w [cout, cin/groups, kh, kw]; y is
+ * overwritten. Runs im2col + blocked GEMM (direct kernels for small 1×1 groups) on WebAssembly
+ * SIMD across worker threads where available, else in plain TypeScript.
+ */
+export function conv2dForward(
+  s: ConvShape,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  y: Float32Array,
+): void {
+  if (y.length === 0) return;
+  const k = activeWasm();
+  if (k) wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y);
+  else convForwardTs(s, x, w, bias, y);
+}
+
+/**
+ * dx for dy; dx is overwritten. Stride 1 runs as a forward conv with the flipped filter (no
+ * scatter); other strides as GEMM into columns, then col2im.
+ */
+export function conv2dBackpropInput(
+  s: ConvShape,
+  dy: Float32Array,
+  w: Float32Array,
+  dx: Float32Array,
+): void {
+  if (dx.length === 0) return;
+  const t = backpropInputAsForward(s);
+  if (t) {
+    const wf = flippedFilter.get(w.length).subarray(0, w.length);
+    flipSwapFilter(s, w, wf);
+    conv2dForward(t, dy, wf, undefined, dx);
+    return;
+  }
+  const k = activeWasm();
+  if (k) wasmConvInput(k, cpuKernelOptions().threads, s, dy, w, dx);
+  else convInputTs(s, dy, w, dx);
+}
+
+/** dw for x and dy; dw is overwritten. A GEMM per (image, group) reducing over pixels. */
+export function conv2dBackpropFilter(
+  s: ConvShape,
+  x: Float32Array,
+  dy: Float32Array,
+  dw: Float32Array,
+): void {
+  if (dw.length === 0) return;
+  const k = activeWasm();
+  if (k) wasmConvFilter(k, cpuKernelOptions().threads, s, x, dy, dw);
+  else convFilterTs(s, x, dy, dw);
+}

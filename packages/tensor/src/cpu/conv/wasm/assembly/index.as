@@ -1,0 +1,215 @@
+// AssemblyScript entry: job-block entry points that one thread runs over a range of work items.
+// A job block is an array of i32 written by the host (src/cpu/conv/wasm/layout.ts writes it);
+// an item is one (image, group) pair, item = n·groups + g, so threads split batches and, for
+// batch 1, groups. Module globals are per instance, hence per thread.
+import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
+import { col2imAdd, im2col } from './im2col';
+import { pointwise, pointwiseFilter } from './direct';
+import {
+  filterTaps, forwardTaps, padGrad, paddedHeight, paddedWidth, padPlanes, planeSlack, tapOffsets,
+} from './implicit';
+
+export { gemmScratchBytes };
+
+/** Bit of the flags slot that lets 1×1 stride-1 convs use the direct kernels. */
+const FLAG_DIRECT: i32 = 1;
+/** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
+const FLAG_NO_IMPLICIT: i32 = 2;
+
+let i0: i32, i1: i32, cin: i32, h: i32, w: i32, cout: i32, kh: i32, kw: i32;
+let outH: i32, outW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32;
+let p0: usize, p1: usize, p2: usize, p3: usize, ws: usize, flags: i32, counter: usize;
+let cinG: i32, coutG: i32, kc: i32, hw: i32, ohw: i32;
+
+// @ts-ignore: decorator
+@inline
+function slot(job: usize, i: i32): i32 {
+  return load<i32>(job + (<usize>i << 2));
+}
+
+/** A byte-offset slot, read unsigned so memories past 2 GiB still address correctly. */
+// @ts-ignore: decorator
+@inline
+function ptr(job: usize, i: i32): usize {
+  return <usize>load<u32>(job + (<usize>i << 2));
+}
+
+/**
+ * Slots: 0 i0, 1 i1, 2 cin, 3 h, 4 w, 5 cout, 6 kh, 7 kw, 8 outH, 9 outW, 10 strideH,
+ * 11 strideW, 12 padTop, 13 padLeft, 14 dilationH, 15 dilationW, 16 groups, 17–20 pointers
+ * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone).
+ */
+function readJob(job: usize): void {
+  i0 = slot(job, 0); i1 = slot(job, 1); cin = slot(job, 2); h = slot(job, 3); w = slot(job, 4);
+  cout = slot(job, 5); kh = slot(job, 6); kw = slot(job, 7); outH = slot(job, 8); outW = slot(job, 9);
+  sh = slot(job, 10); sw = slot(job, 11); pt = slot(job, 12); pl = slot(job, 13);
+  dh = slot(job, 14); dw = slot(job, 15); groups = slot(job, 16);
+  p0 = ptr(job, 17); p1 = ptr(job, 18); p2 = ptr(job, 19); p3 = ptr(job, 20);
+  ws = ptr(job, 21); flags = slot(job, 22); counter = ptr(job, 23);
+  cinG = cin / groups; coutG = cout / groups; kc = cinG * kh * kw;
+  hw = h * w; ohw = outH * outW;
+}
+
+/** 1×1, stride 1, unpadded and allowed to use the direct small-group kernels. */
+function directPointwise(): bool {
+  return (flags & FLAG_DIRECT) != 0 && kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 &&
+    pl == 0 && outH == h && outW == w;
+}
+
+/** Stride 1 and allowed to use the implicit-GEMM kernels. */
+/**
+ * The first / next item this thread works on. With a shared counter every thread claims items
+ * one at a time, so a thread that the OS deschedules (other processes on a 2-core machine) does
+ * not hold back the others: the rest take over its share.
+ */
+function firstItem(): i32 {
+  return counter != 0 ? atomic.add<i32>(counter, 1) : i0;
+}
+
+function nextItem(item: i32): i32 {
+  return counter != 0 ? atomic.add<i32>(counter, 1) : item + 1;
+}
+
+function unitStride(): bool {
+  return sh == 1 && sw == 1 && (flags & FLAG_NO_IMPLICIT) == 0;
+}
+
+function align64(b: i32): i32 {
+  return (b + 63) & ~63;
+}
+
+/** Scratch layout of the implicit (stride-1) kernels: planes, tap offsets, then per op. */
+function planesBytes(): i32 {
+  const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
+  return align64((cinG * hp * wp + planeSlack(wp)) * 4);
+}
+
+function gradRowFloats(): i32 {
+  return (outH * paddedWidth(outW, kw, dw) + 3) & ~3;
+}
+
+/**
+ * Scratch bytes one thread needs for `op` (0 forward, 1 filter, 2 input) on the job's shape;
+ * the host calls it after writing the shape slots.
+ */
+export function convScratchBytes(job: usize, op: i32): i32 {
+  readJob(job);
+  if (op != 2 && directPointwise()) return 0;
+  if (op != 2 && unitStride()) {
+    const base = planesBytes() + align64(kc * 4);
+    if (op == 0) return base + align64(((coutG + MR - 1) / MR) * MR * kc * 4) + MR * NR * 4;
+    return base + align64(coutG * gradRowFloats() * 4);
+  }
+  return gemmScratchBytes() + kc * ohw * 4;
+}
+
+function addBias(bias: usize, g: i32, yg: usize): void {
+  for (let co = 0; co < coutG; co++) {
+    const bv = v128.load32_splat(bias + (<usize>(g * coutG + co) << 2));
+    const row = yg + ((<usize>co * ohw) << 2);
+    let p = 0;
+    for (; p + 4 <= ohw; p += 4) {
+      const a = row + (<usize>p << 2);
+      v128.store(a, f32x4.add(v128.load(a), bv));
+    }
+    const bs = f32x4.extract_lane(bv, 0);
+    for (; p < ohw; p++) {
+      const a = row + (<usize>p << 2);
+      store<f32>(a, load<f32>(a) + bs);
+    }
+  }
+}
+
+/** y (+ bias) for items [i0, i1). Pointers: 17 x, 18 w, 19 bias (0: none), 20 y. */
+export function convForward(job: usize): void {
+  readJob(job);
+  const x = p0, wt = p1, bias = p2, y = p3;
+  const direct = directPointwise();
+  const implicit = !direct && unitStride();
+  const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
+  const xpad = ws;
+  const offs = xpad + <usize>planesBytes();
+  const pa = offs + <usize>align64(kc * 4);
+  const tmp = pa + <usize>align64(((coutG + MR - 1) / MR) * MR * kc * 4);
+  const col = ws + <usize>gemmScratchBytes();
+  if (implicit) tapOffsets(cinG, kh, kw, dh, dw, hp, wp, offs);
+  let packed = -1;
+  for (let item = firstItem(); item < i1; item = nextItem(item)) {
+    const n = item / groups, g = item % groups;
+    const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
+    const yg = y + ((<usize>(n * cout + g * coutG) * ohw) << 2);
+    const wg = wt + ((<usize>(g * coutG) * kc) << 2);
+    if (direct) {
+      pointwise(xg, cinG, coutG, hw, wg, kc, yg);
+    } else if (implicit) {
+      if (packed != g) {
+        packA(wg, kc, false, 0, 0, coutG, kc, pa);
+        packed = g;
+      }
+      padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
+      forwardTaps(pa, coutG, kc, xpad, offs, wp, outH, outW, yg, tmp);
+    } else {
+      im2col(xg, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, col);
+      gemm(coutG, ohw, kc, wg, kc, false, col, ohw, false, yg, ohw, false, ws);
+    }
+    if (bias != 0) addBias(bias, g, yg);
+  }
+}
+
+/** Partial dw over items [i0, i1), overwriting it. Pointers: 17 x, 18 dy, 20 dw. */
+export function convFilter(job: usize): void {
+  readJob(job);
+  const x = p0, dy = p1, dwt = p3;
+  const direct = directPointwise();
+  const implicit = !direct && unitStride();
+  const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
+  const qs = gradRowFloats();
+  const xpad = ws;
+  const offs = xpad + <usize>planesBytes();
+  const dyp = offs + <usize>align64(kc * 4);
+  const col = ws + <usize>gemmScratchBytes();
+  if (implicit) tapOffsets(cinG, kh, kw, dh, dw, hp, wp, offs);
+  memory.fill(dwt, 0, <usize>(cout * kc) << 2);
+  for (let item = firstItem(); item < i1; item = nextItem(item)) {
+    const n = item / groups, g = item % groups;
+    const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
+    const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
+    const dwg = dwt + ((<usize>(g * coutG) * kc) << 2);
+    if (direct) {
+      pointwiseFilter(xg, dyg, cinG, coutG, hw, dwg, kc);
+    } else if (implicit) {
+      padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
+      padGrad(dyg, coutG, outH, outW, wp, qs, dyp);
+      filterTaps(xpad, offs, kc, dyp, coutG, qs, dwg);
+    } else {
+      im2col(xg, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, col);
+      gemm(coutG, kc, ohw, dyg, ohw, false, col, ohw, true, dwg, kc, true, ws);
+    }
+  }
+}
+
+/** dx for items [i0, i1) by GEMM into columns then col2im (any stride). Pointers: 17 dy, 18 w, 20 dx. */
+export function convInput(job: usize): void {
+  readJob(job);
+  const dy = p0, wt = p1, dx = p3;
+  const col = ws + <usize>gemmScratchBytes();
+  for (let item = firstItem(); item < i1; item = nextItem(item)) {
+    const n = item / groups, g = item % groups;
+    const dxg = dx + ((<usize>(n * cin + g * cinG) * hw) << 2);
+    const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
+    const wg = wt + ((<usize>(g * coutG) * kc) << 2);
+    memory.fill(dxg, 0, <usize>(cinG * hw) << 2);
+    gemm(kc, ohw, coutG, wg, kc, true, dyg, ohw, false, col, ohw, false, ws);
+    col2imAdd(col, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, dxg);
+  }
+}
+
+/** One GEMM. Slots: m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, ws. */
+export function sgemm(job: usize): void {
+  gemm(
+    slot(job, 0), slot(job, 1), slot(job, 2),
+    ptr(job, 3), slot(job, 4), slot(job, 5) != 0,
+    ptr(job, 6), slot(job, 7), slot(job, 8) != 0,
+    ptr(job, 9), slot(job, 10), slot(job, 11) != 0, ptr(job, 12),
+  );
+}

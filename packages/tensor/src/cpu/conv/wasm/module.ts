@@ -1,0 +1,52 @@
+import { type WasmMemory, type WasmModule, wasmApi } from './api.js';
+import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
+
+/** The functions the kernel module exports; each takes the byte offset of a job block. */
+export interface KernelExports {
+  convForward(job: number): void;
+  convFilter(job: number): void;
+  convInput(job: number): void;
+  sgemm(job: number): void;
+  /** Bytes of per-thread GEMM packing scratch. */
+  gemmScratchBytes(): number;
+  /** Per-thread scratch bytes of conv `op` (0 forward, 1 filter, 2 input) for the job's shape. */
+  convScratchBytes(job: number, op: number): number;
+}
+
+/** The compiled module (shareable with workers), its shared memory and this thread's instance. */
+export interface WasmKernels {
+  module: WasmModule;
+  memory: WasmMemory;
+  exports: KernelExports;
+}
+
+/** Wasm32 limit: 4 GiB. Shared memories must declare a maximum; only address space is reserved. */
+const MAX_PAGES = 65536;
+
+let cached: WasmKernels | null | undefined;
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The kernels, compiled once; null where WebAssembly SIMD or shared memory is missing (then
+ * the plain TypeScript path runs). Compiling here is synchronous: fine in Node and workers; a
+ * browser main thread refuses synchronous compiles of this size and falls back to TypeScript.
+ */
+export function loadWasmKernels(): WasmKernels | null {
+  if (cached !== undefined) return cached;
+  try {
+    if (!wasmApi) throw new Error('no WebAssembly');
+    const module = new wasmApi.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const memory = new wasmApi.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+    const instance = new wasmApi.Instance(module, { env: { memory } });
+    cached = { module, memory, exports: instance.exports as unknown as KernelExports };
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
