@@ -5,7 +5,14 @@
 //   node packages/tensor/scripts/build-wasm.mjs --check  (exit 1 when the module is stale)
 // The sources use `.as` so that tsc, vitest and Biome leave them alone; asc only reads `.ts`,
 // so they are copied to a temporary folder first.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +24,23 @@ const outFile = join(here, '..', 'src', 'cpu', 'conv', 'wasm', 'kernels.wasm.ts'
 
 /** Flags shared by every build; the memory is imported and shared so worker threads can use it. */
 const FLAGS = [
-  '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert', '--runtime', 'stub',
-  '--enable', 'simd,threads', '--importMemory', '--sharedMemory', '--initialMemory', '1',
-  '--maximumMemory', '65536', '--use', 'abort=',
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--enable',
+  'simd,threads',
+  '--importMemory',
+  '--sharedMemory',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  '65536',
+  '--use',
+  'abort=',
 ];
 
 /** Compiles the sources and returns the wasm bytes. */
@@ -55,7 +76,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = moduleText(await compileKernels());
   if (process.argv.includes('--check')) {
     const same = readFileSync(outFile, 'utf8') === text;
-    console.log(same ? 'kernels.wasm.ts is up to date' : 'kernels.wasm.ts is stale: run build-wasm.mjs');
+    console.log(
+      same ? 'kernels.wasm.ts is up to date' : 'kernels.wasm.ts is stale: run build-wasm.mjs',
+    );
     process.exit(same ? 0 : 1);
   }
   writeFileSync(outFile, text);
