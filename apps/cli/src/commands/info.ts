@@ -1,0 +1,96 @@
+import { formatSummary } from '@igcnet/layers';
+import { describeModel, type ModelReport } from '@igcnet/models';
+import { type Command, flag, stringOption, UsageError } from '../command.js';
+
+function text(r: ModelReport, all: boolean): string {
+  const lines = [
+    `${r.name}: ${r.title}, ${r.dataset === 'cifar' ? 'CIFAR/SVHN' : 'ImageNet'}, ${r.numClasses} classes`,
+    '',
+    formatSummary(
+      {
+        inputShape: r.inputShape,
+        outputShape: [r.numClasses],
+        rows: r.layers,
+        params: r.params,
+        bnParams: r.bnParams,
+        paramsWithBn: r.paramsWithBn,
+        bufferElements: 0,
+        macs: r.macs,
+      },
+      { hideFree: !all },
+    ),
+    '',
+    `stem: ${r.stemWidth} channels`,
+  ];
+  r.stages.forEach((s, i) => {
+    const igc = s.L !== undefined ? `  (L=${s.L}, M=${s.M})` : '';
+    lines.push(`stage ${i + 1}: width ${s.width}, ${s.units} units, stride ${s.stride}${igc}`);
+  });
+  if (r.equalBudget) {
+    const b = r.equalBudget;
+    lines.push(
+      `equal budget: one IGC-L${b.L}M${b.M} layer (G = ${b.width}) has ${b.layerParams.toLocaleString('en-US')} params,` +
+        ` as a regular 3×3 conv of width ${b.regularWidth.toFixed(2)}`,
+    );
+  }
+  if (r.reference) {
+    for (const c of r.checks) {
+      const unit = c.scale === 1 ? '' : c.scale === 1e9 ? ' G' : ' M';
+      lines.push(
+        `reference ${c.quantity}: paper.md ${c.expected}${unit}, ours ${c.actual}${unit} ${c.ok ? '✓' : '✗'}`,
+      );
+    }
+    const p = r.reference.paper;
+    if (p) {
+      lines.push(
+        `paper: #Params ${p.params} M, FLOPs ${p.flops}×10⁹, test error top-1 ${p.testTop1}% / top-5 ${p.testTop5}%` +
+          ` (train ${p.trainTop1}% / ${p.trainTop5}%)`,
+      );
+    }
+    lines.push(`source: ${r.reference.source}`);
+  }
+  return lines.join('\n');
+}
+
+/** `igc info <model>`. */
+export const info: Command = {
+  path: ['info'],
+  summary: 'Show a model: layer table, parameter counts, MACs, widths, equal-budget width',
+  usage: '<model> [--num-classes N] [--all] [--json]',
+  help: [
+    'Options:',
+    '  --num-classes N  classifier outputs (default 10 for CIFAR/SVHN nets, 1000 for ImageNet)',
+    '  --all            list every layer, also those without parameters (ReLU, interleaves, pooling)',
+    '  --json           print {"params", "paramsWithBn", "macs", "stages", "layers", "checks", …}',
+    '',
+    'params counts conv + FC weights and biases; paramsWithBn adds BN γ and β; MACs are',
+    'multiply-adds of one image at the standard size (32×32 or 224×224).',
+    '',
+    'Examples:',
+    '  igc info igc-l24m2-ident-d20',
+    '  igc info resnet18 --json',
+    '  igc info igc-l32m26-ident-d20 --num-classes 100',
+  ].join('\n'),
+  options: {
+    'num-classes': { type: 'string' },
+    all: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const [name, ...extra] = args.positionals;
+    if (name === undefined || extra.length > 0)
+      throw new UsageError('name exactly one model (see "igc models")');
+    const nc = stringOption(args, 'num-classes');
+    let numClasses: number | undefined;
+    if (nc !== undefined) {
+      numClasses = Number(nc);
+      if (!Number.isInteger(numClasses) || numClasses < 1) {
+        throw new UsageError(`--num-classes must be a positive integer, got '${nc}'`);
+      }
+    }
+    const report = describeModel(name, numClasses !== undefined ? { numClasses } : {});
+    if (flag(args, 'json')) io.out(JSON.stringify(report));
+    else io.out(text(report, flag(args, 'all')));
+    return 0;
+  },
+};

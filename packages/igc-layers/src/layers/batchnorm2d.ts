@@ -1,0 +1,67 @@
+import { batchNorm, ones, type Shape, type Tensor, type Variable, zeros } from '@igcnet/tensor';
+import { Module } from '../module/module.js';
+import { assertPositiveInt } from './geometry.js';
+
+/** Options of `BatchNorm2d`. */
+export interface BatchNorm2dOptions {
+  /**
+   * Weight of the new batch statistic in the running average, PyTorch convention (MXNet's
+   * momentum m is PyTorch's 1 − m). Defaults to 0.1.
+   */
+  momentum?: number;
+  /** Added to the variance. Defaults to 1e-5 (the IGC nets use 2e-5). */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over N, H and W for each channel, as `torch.nn.BatchNorm2d`. Parameters
+ * `weight` (γ = 1) and `bias` (β = 0); buffers `running_mean` (0) and `running_var` (1), named
+ * as in PyTorch state dicts. In training mode it normalises with the batch statistics and moves
+ * the running ones; in eval mode it uses the running ones.
+ */
+export class BatchNorm2d extends Module {
+  readonly numFeatures: number;
+  readonly momentum: number;
+  readonly eps: number;
+  readonly weight: Variable;
+  readonly bias: Variable;
+  readonly runningMean: Variable;
+  readonly runningVar: Variable;
+
+  constructor(numFeatures: number, opts: BatchNorm2dOptions = {}) {
+    super();
+    assertPositiveInt(numFeatures, 'BatchNorm2d', 'numFeatures');
+    this.numFeatures = numFeatures;
+    this.momentum = opts.momentum ?? 0.1;
+    this.eps = opts.eps ?? 1e-5;
+    const one = ones([numFeatures]);
+    const zero = zeros([numFeatures]);
+    this.weight = this.registerParameter('weight', one);
+    this.bias = this.registerParameter('bias', zero);
+    this.runningMean = this.registerBuffer('running_mean', zero);
+    this.runningVar = this.registerBuffer('running_var', one);
+    one.dispose();
+    zero.dispose();
+  }
+
+  forward(x: Tensor): Tensor {
+    return batchNorm(x, this.weight, this.bias, {
+      training: this.training,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+
+  protected override inferShape(input: Shape): Shape {
+    if (input[0] !== this.numFeatures) {
+      throw new Error(`BatchNorm2d: expects ${this.numFeatures} channels, got ${input[0]}`);
+    }
+    return input;
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+  }
+}

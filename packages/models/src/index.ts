@@ -1,0 +1,31 @@
+/**
+ * @igcnet/models: the IGCNet model zoo. Every CIFAR/SVHN and ImageNet network of the IGC paper
+ * (paper.md §2) by name, built exactly as the official code so parameter counts match, with
+ * reference numbers for reports.
+ * @packageDocumentation
+ */
+export {
+  baseWidth,
+  type CifarConfig,
+  cifarName,
+  cifarTitle,
+  unitsPerStage,
+} from './cifar/config.js';
+export { buildCifarPlain } from './cifar/plain.js';
+export { buildCifarResNet } from './cifar/resnet.js';
+export { Network, type NetworkSpec, Stage, type StageInfo } from './common/network.js';
+export { BN_EPS, BN_PLAIN, BN_RESIDUAL, type ModelOptions } from './common/options.js';
+export { ConvBnRelu, type UnitKind, type UnitSettings, unit } from './common/units.js';
+export { buildImagenet, IMAGENET_CONFIGS, type ImagenetConfig } from './imagenet/resnet18.js';
+export { describeModel, type ModelReport } from './zoo/describe.js';
+export { NAME_GRAMMAR, type ParsedName, parseModelName } from './zoo/names.js';
+export {
+  formatLike,
+  matchesReference,
+  type PaperImagenetRow,
+  type Quantity,
+  type ReferenceNumbers,
+  referenceFor,
+  referenceNames,
+} from './zoo/reference.js';
+export { createModel, listModels, modelEntry, type ZooEntry } from './zoo/registry.js';

@@ -1,0 +1,91 @@
+import { type CifarConfig, cifarName, cifarTitle } from '../cifar/config.js';
+import { buildCifarPlain } from '../cifar/plain.js';
+import { buildCifarResNet } from '../cifar/resnet.js';
+import type { Network } from '../common/network.js';
+import type { ModelOptions } from '../common/options.js';
+import { buildImagenet, IMAGENET_CONFIGS } from '../imagenet/resnet18.js';
+import { parseModelName } from './names.js';
+import { type ReferenceNumbers, referenceFor } from './reference.js';
+
+/** One network of the zoo. */
+export interface ZooEntry {
+  /** Zoo name, e.g. `igc-l24m2-ident-d20`. */
+  name: string;
+  /** The paper's name, e.g. `IGC-L24M2+Ident. (depth 20)`. */
+  title: string;
+  dataset: 'cifar' | 'imagenet';
+  /** Per-sample input shape at which the reference MACs are given. */
+  inputShape: [number, number, number];
+  /** Default number of classes (10 for CIFAR-10/SVHN nets, 1000 for ImageNet). */
+  numClasses: number;
+  /** Reference numbers from paper.md, where it gives them. */
+  reference?: ReferenceNumbers;
+}
+
+/** The CIFAR/SVHN families of paper.md §2.3 and the depths the zoo lists them at. */
+const CIFAR_UNITS: readonly CifarConfig['unit'][] = [
+  { kind: 'regular', width: 16 },
+  { kind: 'regular', width: 18 },
+  { kind: 'igc', L: 4, M: 8 },
+  { kind: 'igc', L: 24, M: 2 },
+  { kind: 'igc', L: 16, M: 32 },
+  { kind: 'igc', L: 32, M: 26 },
+];
+const CIFAR_DEPTHS = [8, 20, 26, 38] as const;
+
+function cifarEntry(config: CifarConfig): ZooEntry {
+  const name = cifarName(config);
+  const reference = referenceFor(name);
+  return {
+    name,
+    title: cifarTitle(config),
+    dataset: 'cifar',
+    inputShape: [3, 32, 32],
+    numClasses: 10,
+    ...(reference ? { reference } : {}),
+  };
+}
+
+/**
+ * Every listed network: the 6 CIFAR/SVHN families, plain and +Ident., at depths 8, 20, 26 and 38
+ * (all allowed by both depth rules), then the 5 ImageNet nets. Other CIFAR names parse too
+ * (`createModel('igc-l8m4-d14')`); they are just not listed.
+ */
+export function listModels(): ZooEntry[] {
+  const out: ZooEntry[] = [];
+  for (const ident of [false, true]) {
+    for (const unit of CIFAR_UNITS)
+      for (const depth of CIFAR_DEPTHS) out.push(cifarEntry({ unit, ident, depth }));
+  }
+  for (const c of IMAGENET_CONFIGS) {
+    const reference = referenceFor(c.name);
+    out.push({
+      name: c.name,
+      title: c.title,
+      dataset: 'imagenet',
+      inputShape: [3, 224, 224],
+      numClasses: 1000,
+      ...(reference ? { reference } : {}),
+    });
+  }
+  return out;
+}
+
+/** The entry of any valid name (listed or not); throws on an unknown name. */
+export function modelEntry(name: string): ZooEntry {
+  const parsed = parseModelName(name);
+  if (parsed.dataset === 'cifar') return cifarEntry(parsed.config);
+  return listModels().find((e) => e.name === parsed.config.name)!;
+}
+
+/**
+ * Builds a network by name, e.g. `createModel('igc-l24m2-ident-d20', { numClasses: 100 })`.
+ * Weights follow the official initialisation unless `init: 'zeros'`.
+ */
+export function createModel(name: string, opts: ModelOptions = {}): Network {
+  const parsed = parseModelName(name);
+  if (parsed.dataset === 'imagenet') return buildImagenet(parsed.config, opts);
+  return parsed.config.ident
+    ? buildCifarResNet(parsed.config, opts)
+    : buildCifarPlain(parsed.config, opts);
+}
