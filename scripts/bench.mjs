@@ -1,20 +1,37 @@
 // `pnpm bench [--json] [--only W1,W3] [--backend cpu,tfjs-wasm] [--variants] [--quick]`:
-// runs the tensor package's benchmark (packages/tensor/bench/main.ts) from its TypeScript
-// sources through tsx, so no build is needed, and forwards every argument.
+// runs the kernel benchmark (packages/tensor/bench/main.ts, W1–W5 on every backend) from its
+// TypeScript sources through tsx, then the data-pipeline benchmark of @igcnet/datasets (which
+// needs `pnpm build`). Every argument is forwarded; `--json` makes both print JSON lines only.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
 const tensor = join(root, 'packages', 'tensor');
 const tsx = createRequire(join(tensor, 'package.json')).resolve('tsx/cli');
-const r = spawnSync(
-  process.execPath,
-  [tsx, join(tensor, 'bench', 'main.ts'), ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-    cwd: tensor,
-  },
-);
-process.exit(r.status ?? 1);
+
+const kernels = spawnSync(process.execPath, [tsx, join(tensor, 'bench', 'main.ts'), ...args], {
+  stdio: 'inherit',
+  cwd: tensor,
+});
+if (kernels.status !== 0) process.exit(kernels.status ?? 1);
+
+const datasets = join(root, 'packages', 'datasets');
+if (existsSync(join(datasets, 'dist', 'index.js'))) {
+  if (!json) console.log('\ndata pipeline (images/s):');
+  const data = spawnSync(
+    process.execPath,
+    [join(datasets, 'bench', 'bench.mjs'), ...(json ? ['--json'] : [])],
+    {
+      stdio: 'inherit',
+      cwd: datasets,
+    },
+  );
+  process.exit(data.status ?? 1);
+} else if (!json) {
+  console.log('\ndata pipeline: skipped (run `pnpm build` first)');
+}

@@ -3,7 +3,7 @@ import type { DType, TypedArray } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
 import type { DataId } from '../core/tensor_info.js';
 import { cpuKernels } from './kernels/index.js';
-import { CpuData, cpuStats } from './storage.js';
+import { alloc, CpuData, cpuStats } from './storage.js';
 
 /**
  * The reference backend: storage is plain typed arrays, reads are synchronous, and convolutions
@@ -14,9 +14,10 @@ export class CpuBackend implements Backend {
   readonly kernels: KernelTable = cpuKernels;
   readonly limits: BackendLimits = { maxBufferBytes: 2 ** 31 - 1 };
 
-  write(values: TypedArray, _shape: Shape, dtype: DType): DataId {
-    const copy = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
-    return new CpuData(copy);
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId {
+    const { values: copy, info } = alloc(shape, dtype);
+    copy.set(values);
+    return info.dataId;
   }
 
   async read(dataId: DataId): Promise<TypedArray> {
@@ -32,7 +33,7 @@ export class CpuBackend implements Backend {
   }
 
   memory(): BackendMemory {
-    return { bytes: cpuStats.bytes };
+    return { bytes: cpuStats.bytes, pooledBytes: cpuStats.pooledBytes };
   }
 
   private data(dataId: DataId): CpuData {

@@ -12,6 +12,8 @@ export interface StepEvent {
   lr: number;
   /** Training throughput over this epoch so far. */
   imagesPerSec: number;
+  /** Seconds since the epoch started. */
+  seconds: number;
 }
 
 /** Emitted after each evaluation on the test data. */

@@ -57,7 +57,7 @@ describe('fit', () => {
       outDir: out,
       onEvent: (e) => events.push(e.type),
     });
-    expect(memory().numTensors).toBe(before + 8); // the 8 momentum buffers, created on step 1
+    expect(memory().numTensors).toBe(before + 4); // the 4 momentum buffers, created on step 1
     expect(r.epochs.at(-1)!.testTop1Error).toBeLessThan(0.2);
     expect(r.epochs[0]!.trainLoss).toBeGreaterThan(r.epochs.at(-1)!.trainLoss);
     expect(events.filter((e) => e === 'step')).toHaveLength(EPOCHS * train.batchesPerEpoch);

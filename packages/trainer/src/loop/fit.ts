@@ -35,6 +35,8 @@ export interface FitOptions {
   outDir?: string;
   /** First epoch to run (the epochs a resumed checkpoint completed). */
   startEpoch?: number;
+  /** Stop after this many epochs in all, although the schedule spans `epochs` (run in chunks). */
+  stopAfter?: number;
   onEvent?: (e: TrainEvent) => void;
   /** Metadata saved with checkpoints (dataset, normalisation …). */
   extra?: Record<string, unknown>;
@@ -93,7 +95,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const result: FitResult = { epochs: [], steps: 0, images: 0, seconds: 0 };
   const t0 = performance.now();
 
-  for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+  const endEpoch = Math.min(o.epochs, o.stopAfter ?? o.epochs);
+  for (let epoch = startEpoch; epoch < endEpoch; epoch++) {
     o.model.train();
     const te = performance.now();
     let lossSum = 0;
@@ -138,6 +141,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         loss,
         lr,
         imagesPerSec: images / ((performance.now() - te) / 1000),
+        seconds: (performance.now() - te) / 1000,
       });
       step++;
     }

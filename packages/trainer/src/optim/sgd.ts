@@ -48,9 +48,12 @@ export class SGD {
   }
 
   private ensureState(): Variable[] {
-    this.velocities ??= this.params.map(([name, p]) =>
-      variable(zeros(p.shape), { name: `${name}.momentum_buffer`, trainable: false }),
-    );
+    this.velocities ??= this.params.map(([name, p]) => {
+      const z = zeros(p.shape);
+      const v = variable(z, { name: `${name}.momentum_buffer`, trainable: false });
+      z.dispose();
+      return v;
+    });
     return this.velocities;
   }
 

@@ -20,19 +20,14 @@ export function multiStep(base: number, milestones: readonly number[], gamma = 0
 
 /**
  * The paper's CIFAR/SVHN schedule: ×0.1 at 1/2, 3/4 and 7/8 of training, counted in iterations
- * with epoch_size = ⌊examples / batch⌋, as the official scripts.
+ * with epoch_size = ⌊examples / batch⌋, as the official scripts. The official code places the
+ * drops on epoch boundaries; counting in steps gives the same steps whenever the epoch count is a
+ * multiple of 8 (400 for CIFAR, 40 for SVHN) and still drops within a run of a single epoch.
  */
 export function paperSchedule(base: number, epochs: number, stepsPerEpoch: number): LrSchedule {
-  const epochsAt = [
-    Math.floor(epochs / 2),
-    Math.floor((3 * epochs) / 4),
-    Math.floor((7 * epochs) / 8),
-  ].filter((e) => e > 0);
-  return multiStep(
-    base,
-    [...new Set(epochsAt)].map((e) => e * stepsPerEpoch),
-    0.1,
-  );
+  const total = epochs * stepsPerEpoch;
+  const at = [0.5, 0.75, 0.875].map((f) => Math.floor(f * total)).filter((s) => s > 0);
+  return multiStep(base, [...new Set(at)], 0.1);
 }
 
 /** ×gamma every `every` epochs (the paper's ImageNet schedule uses every = 30). */

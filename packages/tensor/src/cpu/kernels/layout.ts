@@ -69,12 +69,14 @@ export const layoutKernels: KernelTable = {
     const per = c / groups;
     const { values: o, info } = alloc(x.shape, x.dtype);
     const xv = vals(x);
+    // Plain loops: a subarray view per plane cost more than the copy itself on small planes.
     for (let b = 0; b < n; b++) {
       const base = b * c * plane;
       for (let g = 0; g < groups; g++) {
         for (let m = 0; m < per; m++) {
           const src = base + (g * per + m) * plane;
-          o.set(xv.subarray(src, src + plane), base + (m * groups + g) * plane);
+          const dst = base + (m * groups + g) * plane;
+          for (let i = 0; i < plane; i++) o[dst + i] = xv[src + i]!;
         }
       }
     }

@@ -11,6 +11,7 @@ import {
   type OpCode,
   writeConvJob,
   writeConvJobs,
+  writeStaticConvJobs,
 } from './layout.js';
 import type { WasmKernels } from './module.js';
 
@@ -67,7 +68,10 @@ export function wasmConvForward(
   y.set(f.subarray(py >> 2, (py >> 2) + y.length));
 }
 
-/** Filter gradient on the wasm kernels; each thread sums its items into its own partial. */
+/**
+ * Filter gradient on the wasm kernels; each thread sums a fixed range of items into its own
+ * partial and the partials are added in thread order, so the result does not depend on timing.
+ */
 export function wasmConvFilter(
   k: WasmKernels,
   threads: number,
@@ -88,7 +92,7 @@ export function wasmConvFilter(
   const f = L.commit(k.memory);
   f.set(x, px >> 2);
   f.set(dy, pdy >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
+  const jobs = writeStaticConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
     ptrs: [px, pdy, 0, blocks[t]!],
     ws: blocks[t]! + partBytes,
   }));

@@ -103,6 +103,26 @@ export function writeConvJobs(
   return jobs;
 }
 
+/**
+ * Like {@link writeConvJobs} but each thread gets a fixed, contiguous range of items and no
+ * shared counter. Used where threads reduce into partials (the filter gradient): a fixed split
+ * makes every sum, and so every training run, bit-for-bit reproducible.
+ */
+export function writeStaticConvJobs(
+  memory: WasmMemory,
+  threads: number,
+  items: number,
+  s: ConvShape,
+  flags: number,
+  perThread: (t: number) => ThreadArgs,
+): number[] {
+  return splitRange(items, threads).map(([i0, i1], t) => {
+    const a = perThread(t);
+    writeConvJob(memory, jobAt(t), i0, i1, s, a.ptrs, a.ws, flags, 0);
+    return jobAt(t);
+  });
+}
+
 /** Splits [0, items) into at most `parts` contiguous, nearly equal ranges. */
 export function splitRange(items: number, parts: number): [number, number][] {
   const out: [number, number][] = [];

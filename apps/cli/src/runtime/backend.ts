@@ -1,0 +1,74 @@
+import { type Backend, getBackend, setBackend } from '@igcnet/tensor';
+
+/** Which backend a command runs on. */
+export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
+
+/** What the WebGPU package offers the CLI (loaded lazily so CPU users never load Dawn). */
+interface GpuModule {
+  registerWebGpuBackend(): void;
+}
+
+/** Describes the active backend for logs and JSON output. */
+export interface BackendInfo {
+  name: string;
+  /** Adapter or device description, where the backend has one. */
+  device?: string;
+}
+
+function describe(b: Backend): BackendInfo {
+  const d = (
+    b as Backend & {
+      adapterInfo?: { description?: string; name?: string; isFallbackAdapter?: boolean };
+    }
+  ).adapterInfo;
+  const device = d
+    ? [d.name ?? d.description, d.isFallbackAdapter ? '(software fallback)' : '']
+        .filter(Boolean)
+        .join(' ')
+    : undefined;
+  return { name: b.name, ...(device ? { device } : {}) };
+}
+
+async function loadGpu(): Promise<GpuModule> {
+  try {
+    // A computed specifier keeps bundlers and the type checker from requiring the package.
+    const spec = '@igcnet/gpu';
+    return (await import(spec)) as GpuModule;
+  } catch (e) {
+    throw new Error(
+      `--backend webgpu: the @igcnet/gpu package could not be loaded (${(e as Error).message}); install it with 'npm i @igcnet/gpu'`,
+    );
+  }
+}
+
+/**
+ * Activates a backend. `auto` takes WebGPU only on a hardware adapter: a software adapter
+ * (SwiftShader) is slower than the CPU backend.
+ */
+export async function selectBackend(
+  choice: BackendChoice,
+  warn: (s: string) => void,
+): Promise<BackendInfo> {
+  if (choice === 'cpu') {
+    await setBackend('cpu');
+    return describe(getBackend());
+  }
+  if (choice === 'webgpu') {
+    (await loadGpu()).registerWebGpuBackend();
+    await setBackend('webgpu');
+    return describe(getBackend());
+  }
+  try {
+    (await loadGpu()).registerWebGpuBackend();
+    const b = await setBackend('webgpu');
+    const info = describe(b);
+    if (!/fallback|swiftshader|llvmpipe|lavapipe/i.test(info.device ?? '')) return info;
+    warn(`auto: WebGPU adapter is software (${info.device}); using the CPU backend`);
+  } catch (e) {
+    warn(
+      `auto: WebGPU unavailable (${(e as Error).message.split('\n')[0]}); using the CPU backend`,
+    );
+  }
+  await setBackend('cpu');
+  return describe(getBackend());
+}
