@@ -184,10 +184,12 @@ export const train: Command = {
         seconds,
         checkpoint: ckptPath,
         metrics: join(out, 'metrics.jsonl'),
-        liveTensors: memory().numTensors,
+        liveTensors: 0,
       };
       optimizer.dispose();
       model.dispose();
+      // What is left after the model and optimiser are freed: 0 unless something leaked.
+      summary.liveTensors = memory().numTensors;
       if (json) io.out(JSON.stringify(summary));
       else {
         const acc =
