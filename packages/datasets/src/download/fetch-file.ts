@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { DatasetError } from '../errors.js';
 
 /** Progress of one file: bytes on disk so far and the total when the server says it. */
@@ -104,25 +102,23 @@ async function fetchOnce(
   const total = Number.isFinite(length) ? start + length : undefined;
   let received = start;
   const resumed = start > 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
+  // Chunks are written one by one and awaited, so every byte received before an interruption is
+  // on disk for the next attempt (a stream pipeline would drop its buffered bytes on error).
+  const fh = await open(part, start > 0 ? 'a' : 'w');
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      await fh.write(chunk);
       received += chunk.length;
       options.onProgress?.({ file: part, received, total, resumed });
-      done(null, chunk);
-    },
-  });
-  try {
-    await pipeline(
-      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      counter,
-      createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }),
-    );
+    }
   } catch (error) {
     throw new DatasetError(
       url,
       `download interrupted after ${received} bytes (kept in ${part}; run again to resume): ${(error as Error).message}`,
       { cause: error },
     );
+  } finally {
+    await fh.close();
   }
   if (total !== undefined && received !== total) {
     throw new DatasetError(
