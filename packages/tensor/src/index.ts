@@ -68,11 +68,16 @@ export {
 export { type BatchNormOptions, batchNorm } from './ops/batchnorm.js';
 export {
   type Conv2DOptions,
+  type ConvPlan,
   conv2d,
   conv2dBackpropFilter,
   conv2dBackpropInput,
   type Padding,
   type Pair,
+  planConv2d,
+  resolvePadding,
+  resolvePair,
+  windowOut,
 } from './ops/conv.js';
 export {
   arange,
