@@ -1,7 +1,7 @@
 // `pnpm bench [--json] [--only W1,W3] [--backend cpu,tfjs-wasm] [--variants] [--quick]`:
-// runs the kernel benchmark (packages/tensor/bench/main.ts, W1–W5 on every backend) from its
-// TypeScript sources through tsx, then the data-pipeline benchmark of @igcnet/datasets (which
-// needs `pnpm build`). Every argument is forwarded; `--json` makes both print JSON lines only.
+// runs the kernel benchmark (packages/tensor/bench/main.ts: W1–W5 on the CPU backend and
+// tfjs-wasm) and the WebGPU benchmark (packages/gpu/bench/main.ts) from their TypeScript sources
+// through tsx, then the data-pipeline benchmark of @igcnet/datasets (which needs `pnpm build`). Every argument is forwarded; `--json` makes both print JSON lines only.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +19,14 @@ const kernels = spawnSync(process.execPath, [tsx, join(tensor, 'bench', 'main.ts
   cwd: tensor,
 });
 if (kernels.status !== 0) process.exit(kernels.status ?? 1);
+
+// WebGPU rows for W1–W5 (and IGC-L24M2-d20 training on a hardware adapter), with the adapter.
+const gpu = join(root, 'packages', 'gpu');
+const webgpu = spawnSync(process.execPath, [tsx, join(gpu, 'bench', 'main.ts'), ...args], {
+  stdio: 'inherit',
+  cwd: gpu,
+});
+if (webgpu.status !== 0) process.exit(webgpu.status ?? 1);
 
 const datasets = join(root, 'packages', 'datasets');
 if (existsSync(join(datasets, 'dist', 'index.js'))) {

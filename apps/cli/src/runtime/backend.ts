@@ -1,4 +1,4 @@
-import { type Backend, getBackend, setBackend } from '@igcnet/tensor';
+import { type Backend, getBackend, removeBackend, setBackend } from '@igcnet/tensor';
 
 /** Which backend a command runs on. */
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
@@ -64,6 +64,8 @@ export async function selectBackend(
     const info = describe(b);
     if (!/fallback|swiftshader|llvmpipe|lavapipe/i.test(info.device ?? '')) return info;
     warn(`auto: WebGPU adapter is software (${info.device}); using the CPU backend`);
+    // Frees the device so that it neither holds memory nor keeps the process alive.
+    removeBackend('webgpu');
   } catch (e) {
     warn(
       `auto: WebGPU unavailable (${(e as Error).message.split('\n')[0]}); using the CPU backend`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   argmax,
   dispose,
+  getBackend,
   keep,
   softmaxCrossEntropy,
   type Tensor,
@@ -116,6 +117,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       }, params);
       o.optimizer.step(grads, lr);
       const pred = argmax(logits!, 1);
+      // One submission per step on queued backends (WebGPU); the reads below wait for it.
+      getBackend().flush?.();
       const [lv, pv] = await Promise.all([value.data(), pred.data()]);
       dispose([x, y, value, pred, logits!, ...grads]);
       const loss = lv[0]!;

@@ -1,0 +1,271 @@
+// WebGPU rows of the benchmark: the CPU backend's workloads W1–W5 (packages/tensor/bench) on the
+// `webgpu` backend, in the same format. `pnpm --filter @igcnet/gpu bench` (human table) or
+// `pnpm -s --filter @igcnet/gpu bench --json` (JSON lines only). Options:
+//   --only W1,W3   run only these workloads
+//   --quick        fewer repetitions
+//   --batch N      batch size (default 64, as the CPU rows)
+//   --runs N       timed runs per workload (default 5 with ≥ 1.5 s on a GPU; 1 on a fallback adapter)
+//   --backend a,b  the root bench's backend filter: rows are printed only if it names webgpu
+//   --train        the training throughput (images/s) of IGC-L24M2-d20 at the batch size, on
+//                  WebGPU and on the CPU backend (needs packages/models built). Runs by default on
+//                  a hardware adapter; on a fallback adapter (SwiftShader) only with --train.
+//   --no-train     skip it
+// A step is timed from its first op until the device has finished it (flush + onSubmittedWorkDone).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  batchNorm,
+  cast,
+  channelShuffle,
+  conv2d,
+  getBackend,
+  ones,
+  randomNormal,
+  randomUniform,
+  relu,
+  setBackend,
+  sgdUpdate,
+  softmaxCrossEntropy,
+  type Tensor,
+  tidy,
+  type Variable,
+  valueAndGrads,
+  variable,
+  zeros,
+} from '@igcnet/tensor';
+import { C, HW, L, M, N, WORKLOADS } from '../../tensor/bench/workloads.js';
+import { registerWebGpuBackend, type WebGpuBackend } from '../src/index.js';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
+
+interface Prepared {
+  step: () => void;
+  dispose: () => void;
+}
+
+function convStep(batch: number, wShape: number[], padding: number, groups: number): Prepared {
+  const x = randomNormal([batch, C, HW, HW], { seed: 1 });
+  const w = randomNormal(wShape, { seed: 2 });
+  return {
+    step: () => conv2d(x, w, { padding, groups }).dispose(),
+    dispose: () => {
+      x.dispose();
+      w.dispose();
+    },
+  };
+}
+
+function igcUnit(batch: number, training: boolean): Prepared {
+  const x = randomNormal([batch, C, HW, HW], { seed: 3 });
+  const w1 = variable(randomNormal([C, M, 3, 3], { std: 0.1, seed: 4 }));
+  const w2 = variable(randomNormal([C, C / M, 1, 1], { std: 0.5, seed: 5 }));
+  const gamma = variable(ones([C]));
+  const beta = variable(zeros([C]));
+  const runningMean = variable(zeros([C]), { trainable: false });
+  const runningVar = variable(ones([C]), { trainable: false });
+  const forward = (): Tensor => {
+    let y = conv2d(x, w1, { padding: 1, groups: L });
+    y = channelShuffle(y, L);
+    y = conv2d(y, w2, { groups: M });
+    y = channelShuffle(y, M);
+    y = batchNorm(y, gamma, beta, { training, runningMean, runningVar });
+    return relu(y);
+  };
+  return {
+    step: training
+      ? () => {
+          const { value, grads } = valueAndGrads(forward, [x, w1, w2, gamma, beta]);
+          value.dispose();
+          for (const g of grads) g.dispose();
+        }
+      : () => tidy(forward).dispose(),
+    dispose: () => {
+      for (const t of [x, w1, w2, gamma, beta, runningMean, runningVar]) t.dispose();
+    },
+  };
+}
+
+/** The slice of @igcnet/models the training row needs (loaded from the workspace, if built). */
+interface Zoo {
+  createModel(
+    name: string,
+    opts?: { seed?: number },
+  ): {
+    forward(x: Tensor): Tensor;
+    parameters(): Variable[];
+    dispose(): void;
+  };
+}
+
+const MODELS = new URL('../../models/dist/index.js', import.meta.url);
+const TRAIN_MODEL = 'igc-l24m2-d20';
+
+/** One SGD step of IGC-L24M2-d20 (forward, cross-entropy, backward, momentum update). */
+function trainStep(zoo: Zoo, batch: number): Prepared {
+  const net = zoo.createModel(TRAIN_MODEL, { seed: 1 });
+  const params = net.parameters();
+  const vel = params.map((p) => variable(zeros(p.shape)));
+  const x = randomNormal([batch, 3, 32, 32], { seed: 6 });
+  const labels = tidy(() => cast(randomUniform([batch], { seed: 7, min: 0, max: 10 }), 'int32'));
+  return {
+    step: () =>
+      tidy(() => {
+        const { grads } = valueAndGrads(() => softmaxCrossEntropy(net.forward(x), labels), params);
+        params.forEach((p, i) => {
+          sgdUpdate(p, grads[i]!, vel[i]!, { lr: 0.05, momentum: 0.9 });
+        });
+      }),
+    dispose: () => {
+      for (const t of [x, labels, ...vel]) t.dispose();
+      net.dispose();
+    },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function arg(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const quick = args.includes('--quick');
+  const only = arg(args, '--only')?.split(',');
+  const batch = Number(arg(args, '--batch') ?? N);
+  const runs = arg(args, '--runs');
+  const backends = arg(args, '--backend')?.split(',');
+  if (backends && !backends.includes('webgpu')) return;
+  const say = (s: string): void => {
+    if (!json) console.log(s);
+  };
+  registerWebGpuBackend();
+  let backend: WebGpuBackend;
+  try {
+    backend = (await setBackend('webgpu')) as WebGpuBackend;
+  } catch (e) {
+    say(`webgpu: skipped (${e instanceof Error ? e.message : String(e)})`);
+    return;
+  }
+  const adapter = backend.adapterInfo.name;
+  // With timestamp-query, rows also give the GPU's own time for the step's compute passes.
+  const profiled = backend.enableProfiling();
+  const fallback = backend.adapterInfo.isFallback;
+  say(
+    `webgpu adapter: ${adapter}${fallback ? ' (fallback: a CPU emulation — these figures say nothing about GPU speed)' : ''}`,
+  );
+  say('workload  backend        ms/step   GFLOP/s   (median; 2 FLOPs per multiply-add)');
+  const make: Record<string, () => Prepared> = {
+    W1: () => convStep(batch, [C, M, 3, 3], 1, L),
+    W2: () => convStep(batch, [C, C / M, 1, 1], 0, M),
+    W3: () => convStep(batch, [C, C, 3, 3], 1, 1),
+    W4: () => igcUnit(batch, false),
+    W5: () => igcUnit(batch, true),
+  };
+  // Emulated adapters are slow: one warm-up (it compiles the pipelines) and few runs.
+  const warmup = 1;
+  const minRuns = runs !== undefined ? Number(runs) : fallback ? 1 : quick ? 2 : 5;
+  const minTimeMs = runs !== undefined || quick || fallback ? 0 : 1500;
+  for (const w of WORKLOADS) {
+    if (only && !only.includes(w.id)) continue;
+    const p = make[w.id]!();
+    const gpuTimes: number[] = [];
+    const timed = async (): Promise<number> => {
+      await backend.gpuMs();
+      const t0 = performance.now();
+      p.step();
+      await backend.sync();
+      const ms = performance.now() - t0;
+      gpuTimes.push(await backend.gpuMs());
+      return ms;
+    };
+    for (let i = 0; i < warmup; i++) await timed();
+    gpuTimes.length = 0;
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < minRuns || performance.now() - start < minTimeMs) {
+      times.push(await timed());
+      if (times.length >= 100) break;
+    }
+    p.dispose();
+    const ms = median(times);
+    const gpuMs = profiled ? median(gpuTimes) : undefined;
+    const flops = (w.flops * batch) / N;
+    const gflops = flops / (ms * 1e6);
+    const row = {
+      workload: w.id,
+      backend: 'webgpu',
+      adapter,
+      ms: +ms.toFixed(3),
+      gflops: +gflops.toFixed(3),
+      runs: times.length,
+      fallback,
+      batch,
+      ...(gpuMs !== undefined ? { gpuMs: +gpuMs.toFixed(3) } : {}),
+    };
+    if (json) console.log(JSON.stringify(row));
+    else
+      say(
+        `${w.id.padEnd(9)} ${'webgpu'.padEnd(12)} ${ms.toFixed(2).padStart(9)} ${gflops.toFixed(2).padStart(9)}   ${w.title}${gpuMs !== undefined ? ` (GPU timestamps: ${gpuMs.toFixed(2)} ms)` : ''}`,
+      );
+  }
+  const wantTrain =
+    args.includes('--train') || (!args.includes('--no-train') && !only && !fallback);
+  if (fallback && !args.includes('--train') && !args.includes('--no-train') && !only) {
+    say(
+      `train: ${TRAIN_MODEL} skipped on a fallback adapter (minutes per step there); --train runs it`,
+    );
+  }
+  if (wantTrain && existsSync(fileURLToPath(MODELS))) {
+    const zoo = (await import(MODELS.href)) as Zoo;
+    for (const name of ['webgpu', 'cpu']) {
+      await setBackend(name);
+      const p = trainStep(zoo, batch);
+      const b = getBackend();
+      const once = async (): Promise<number> => {
+        const t0 = performance.now();
+        p.step();
+        if (b === backend) await backend.sync();
+        return performance.now() - t0;
+      };
+      await once();
+      const times: number[] = [];
+      const n = name === 'webgpu' ? minRuns : 3;
+      for (let i = 0; i < n; i++) times.push(await once());
+      p.dispose();
+      const ms = median(times);
+      const imagesPerSec = (batch * 1000) / ms;
+      const row = {
+        workload: 'train',
+        model: TRAIN_MODEL,
+        backend: name,
+        ...(name === 'webgpu' ? { adapter, fallback } : {}),
+        ms: +ms.toFixed(3),
+        imagesPerSec: +imagesPerSec.toFixed(2),
+        runs: times.length,
+        batch,
+      };
+      if (json) console.log(JSON.stringify(row));
+      else
+        say(
+          `${'train'.padEnd(9)} ${name.padEnd(12)} ${ms.toFixed(2).padStart(9)} ${imagesPerSec.toFixed(1).padStart(9)} img/s   ${TRAIN_MODEL} SGD step, batch ${batch}`,
+        );
+    }
+  }
+  say('W4 counts only its two convs (BN, ReLU, shuffles excluded); W5 = 3 × W4 conv FLOPs.');
+  if (fallback)
+    say('SwiftShader / fallback adapter: CPU emulation of Vulkan; not a measure of GPU speed.');
+  backend.dispose();
+}
+
+await main();
+process.exit(0);

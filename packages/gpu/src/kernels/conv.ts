@@ -1,0 +1,430 @@
+/**
+ * Convolutions as implicit GEMMs with a group grid dimension (DESIGN.md):
+ * - forward: M = N·OH·OW, N = Cout/G, K = Cin/G·kh·kw, A read by im2col addressing;
+ * - backward data: M = N·H·W, N = Cin/G, K = Cout/G·kh·kw (dy gathered through the stride);
+ * - backward filter: M = Cin/G·kh·kw, N = Cout/G, K = N·OH·OW (dwᵀ), split over K.
+ * 1×1 / stride 1 / no padding run as plain batched matmuls (no window arithmetic). The forward
+ * epilogue fuses bias, inference BN and ReLU; the IGC interleave before and after it is an index
+ * remap (`sIn`, `sOut`), so a shuffled input or output moves no data.
+ */
+import type { Conv2DGeometry, KernelTable, TensorInfo } from '@igcnet/tensor';
+import type { WebGpuBackend } from '../backend.js';
+import { gpu, storage } from './common.js';
+import { type GemmSpec, runGemm } from './gemm.js';
+
+const convFields = {
+  n: 'i32',
+  cin: 'i32',
+  h: 'i32',
+  w: 'i32',
+  cout: 'i32',
+  oh: 'i32',
+  ow: 'i32',
+  kh: 'i32',
+  kw: 'i32',
+  sh: 'i32',
+  sw: 'i32',
+  pt: 'i32',
+  pl: 'i32',
+  dh: 'i32',
+  dw: 'i32',
+  cinG: 'i32',
+  coutG: 'i32',
+  sIn: 'i32',
+  sOut: 'i32',
+  eps: 'f32',
+} as const;
+
+/** Geometry of one convolution. */
+export interface ConvGeo {
+  n: number;
+  cin: number;
+  h: number;
+  w: number;
+  cout: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+  dh: number;
+  dw: number;
+  groups: number;
+}
+
+export function convGeo(x: readonly number[], w: readonly number[], a: Conv2DGeometry): ConvGeo {
+  const [n, cin, h, wd] = x as [number, number, number, number];
+  const [cout, , kh, kw] = w as [number, number, number, number];
+  const out = (size: number, k: number, s: number, p0: number, p1: number, d: number) =>
+    Math.floor((size + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+  return {
+    n,
+    cin,
+    h,
+    w: wd,
+    cout,
+    kh,
+    kw,
+    oh: out(h, kh, a.stride[0], a.pad[0], a.pad[1], a.dilation[0]),
+    ow: out(wd, kw, a.stride[1], a.pad[2], a.pad[3], a.dilation[1]),
+    sh: a.stride[0],
+    sw: a.stride[1],
+    pt: a.pad[0],
+    pl: a.pad[2],
+    dh: a.dilation[0],
+    dw: a.dilation[1],
+    groups: a.groups,
+  };
+}
+
+/**
+ * WGSL: the folded interleave. The conv reads input channel c from channel srcCh(c) of x (x is
+ * channelShuffle'd by sIn on the fly) and writes output channel co to channel dstCh(co) (the
+ * result comes out channelShuffle'd by sOut). With sIn = sOut = 1 both are the identity.
+ */
+const CHANNELS = `fn srcCh(c: i32) -> i32 { return (c % P.sIn) * (P.cin / P.sIn) + c / P.sIn; }
+fn dstCh(co: i32) -> i32 { let per = P.cout / P.sOut; return (co % per) * P.sOut + co / per; }
+`;
+
+function isPointwise(s: ConvGeo): boolean {
+  return (
+    s.kh === 1 &&
+    s.kw === 1 &&
+    s.sh === 1 &&
+    s.sw === 1 &&
+    s.pt === 0 &&
+    s.pl === 0 &&
+    s.oh === s.h &&
+    s.ow === s.w
+  );
+}
+
+function uniformValues(s: ConvGeo, sIn = 1, sOut = 1, eps = 0) {
+  return {
+    n: s.n,
+    cin: s.cin,
+    h: s.h,
+    w: s.w,
+    cout: s.cout,
+    oh: s.oh,
+    ow: s.ow,
+    kh: s.kh,
+    kw: s.kw,
+    sh: s.sh,
+    sw: s.sw,
+    pt: s.pt,
+    pl: s.pl,
+    dh: s.dh,
+    dw: s.dw,
+    cinG: s.cin / s.groups,
+    coutG: s.cout / s.groups,
+    sIn,
+    sOut,
+    eps,
+  };
+}
+
+/** What the forward epilogue fuses. */
+export interface Epilogue {
+  bias: boolean;
+  /** Inference batch norm from gamma, beta, running mean and variance. */
+  bn: boolean;
+  relu: boolean;
+}
+
+function forwardSpec(pointwise: boolean, ep: Epilogue): GemmSpec<typeof convFields> {
+  let inputs = storage(0, 'X', 'f32') + storage(1, 'Wt', 'f32');
+  let next = 2;
+  if (ep.bias) inputs += storage(next++, 'Bias', 'f32');
+  if (ep.bn) {
+    inputs += storage(next++, 'Gamma', 'f32') + storage(next++, 'Beta', 'f32');
+    inputs += storage(next++, 'Mean', 'f32') + storage(next++, 'Var', 'f32');
+  }
+  const srcChannel = 'let src = srcCh(g * P.cinG + ci);';
+  const readA = pointwise
+    ? `struct RowA { base: i32 }
+fn rowA(g: i32, m: i32) -> RowA { let hw = P.h * P.w; return RowA(m / hw * P.cin * hw + m % hw); }
+fn readA(r: RowA, g: i32, k: i32) -> f32 {
+  let ci = k;
+  ${srcChannel}
+  return X[r.base + src * P.h * P.w];
+}`
+    : `struct RowA { base: i32, iy0: i32, ix0: i32 }
+fn rowA(g: i32, m: i32) -> RowA {
+  let ox = m % P.ow; let t = m / P.ow; let oy = t % P.oh; let n = t / P.oh;
+  return RowA(n * P.cin * P.h * P.w, oy * P.sh - P.pt, ox * P.sw - P.pl);
+}
+fn readA(r: RowA, g: i32, k: i32) -> f32 {
+  let kx = k % P.kw; let t2 = k / P.kw; let ky = t2 % P.kh; let ci = t2 / P.kh;
+  let iy = r.iy0 + ky * P.dh;
+  let ix = r.ix0 + kx * P.dw;
+  if (iy < 0 || iy >= P.h || ix < 0 || ix >= P.w) { return 0.0; }
+  ${srcChannel}
+  return X[r.base + (src * P.h + iy) * P.w + ix];
+}`;
+  return {
+    key: `conv-fwd:${pointwise ? '1x1' : 'kxk'}:${ep.bias ? 'b' : ''}${ep.bn ? 'n' : ''}${ep.relu ? 'r' : ''}`,
+    fields: convFields,
+    inputs,
+    functions: `${CHANNELS}${readA}
+struct ColB { base: i32 }
+fn colB(g: i32, j: i32) -> ColB { return ColB((g * P.coutG + j) * P.K); }
+fn readB(c: ColB, g: i32, k: i32) -> f32 { return Wt[c.base + k]; }
+fn outIndex(g: i32, m: i32, j: i32) -> i32 {
+  let ohw = P.oh * P.ow;
+  return (m / ohw * P.cout + dstCh(g * P.coutG + j)) * ohw + m % ohw;
+}
+fn epilogue(g: i32, m: i32, j: i32, v: f32) -> f32 {
+  let co = g * P.coutG + j;
+  var r = v;
+  ${ep.bias ? 'r = r + Bias[co];' : ''}
+  ${ep.bn ? 'r = (r - Mean[co]) * (Gamma[co] * inverseSqrt(Var[co] + P.eps)) + Beta[co];' : ''}
+  ${ep.relu ? 'r = max(r, 0.0);' : ''}
+  return r;
+}`,
+    hasEpilogue: ep.bias || ep.bn || ep.relu,
+    aKFast: false,
+    bKFast: true,
+    // Filter rows start at multiples of K.
+    readB4: {
+      input: 1,
+      view: 'Wt4',
+      code: 'fn readB4(c: ColB, g: i32, k: i32) -> vec4<f32> { return Wt4[(c.base + k) / 4]; }',
+    },
+  };
+}
+
+function backDataSpec(pointwise: boolean): GemmSpec<typeof convFields> {
+  const readA = pointwise
+    ? `struct RowA { base: i32 }
+fn rowA(g: i32, m: i32) -> RowA {
+  let hw = P.h * P.w;
+  return RowA(m / hw * P.cout * hw + m % hw);
+}
+fn readA(r: RowA, g: i32, k: i32) -> f32 { return DY[r.base + dstCh(g * P.coutG + k) * P.h * P.w]; }`
+    : `struct RowA { base: i32, ty0: i32, tx0: i32 }
+fn rowA(g: i32, m: i32) -> RowA {
+  let ix = m % P.w; let t = m / P.w; let iy = t % P.h; let n = t / P.h;
+  return RowA(n * P.cout * P.oh * P.ow, iy + P.pt, ix + P.pl);
+}
+fn readA(r: RowA, g: i32, k: i32) -> f32 {
+  let kx = k % P.kw; let t2 = k / P.kw; let ky = t2 % P.kh; let co = t2 / P.kh;
+  let ty = r.ty0 - ky * P.dh;
+  let tx = r.tx0 - kx * P.dw;
+  if (ty < 0 || tx < 0 || ty % P.sh != 0 || tx % P.sw != 0) { return 0.0; }
+  let oy = ty / P.sh; let ox = tx / P.sw;
+  if (oy >= P.oh || ox >= P.ow) { return 0.0; }
+  return DY[r.base + (dstCh(g * P.coutG + co) * P.oh + oy) * P.ow + ox];
+}`;
+  return {
+    key: `conv-bwd-data:${pointwise ? '1x1' : 'kxk'}`,
+    fields: convFields,
+    inputs: storage(0, 'DY', 'f32') + storage(1, 'Wt', 'f32'),
+    functions: `${CHANNELS}${readA}
+struct ColB { base: i32 }
+fn colB(g: i32, j: i32) -> ColB { return ColB((g * P.coutG * P.cinG + j) * P.kh * P.kw); }
+fn readB(c: ColB, g: i32, k: i32) -> f32 {
+  let khw = P.kh * P.kw;
+  return Wt[c.base + k / khw * P.cinG * khw + k % khw];
+}
+fn outIndex(g: i32, m: i32, j: i32) -> i32 {
+  let hw = P.h * P.w;
+  return (m / hw * P.cin + srcCh(g * P.cinG + j)) * hw + m % hw;
+}`,
+    hasEpilogue: false,
+    aKFast: false,
+    bKFast: false,
+  };
+}
+
+/**
+ * dwᵀ per group as a GEMM: rows are filter taps (ci, ky, kx) — the longer side, so tiles fill —
+ * columns are output channels, K runs over images × pixels.
+ */
+function backFilterSpec(pointwise: boolean): GemmSpec<typeof convFields> {
+  const xSide = pointwise
+    ? `struct RowA { base: i32 }
+fn rowA(g: i32, j: i32) -> RowA { return RowA(srcCh(g * P.cinG + j) * P.h * P.w); }
+fn readA(r: RowA, g: i32, k: i32) -> f32 {
+  let hw = P.h * P.w;
+  return X[k / hw * P.cin * hw + r.base + k % hw];
+}`
+    : `struct RowA { base: i32, dy: i32, dx: i32 }
+fn rowA(g: i32, j: i32) -> RowA {
+  let kx = j % P.kw; let t2 = j / P.kw; let ky = t2 % P.kh; let ci = t2 / P.kh;
+  return RowA(srcCh(g * P.cinG + ci) * P.h * P.w, ky * P.dh - P.pt, kx * P.dw - P.pl);
+}
+fn readA(r: RowA, g: i32, k: i32) -> f32 {
+  let ox = k % P.ow; let t = k / P.ow; let oy = t % P.oh; let n = t / P.oh;
+  let iy = oy * P.sh + r.dy;
+  let ix = ox * P.sw + r.dx;
+  if (iy < 0 || iy >= P.h || ix < 0 || ix >= P.w) { return 0.0; }
+  return X[n * P.cin * P.h * P.w + r.base + iy * P.w + ix];
+}`;
+  return {
+    key: `conv-bwd-filter:${pointwise ? '1x1' : 'kxk'}`,
+    fields: convFields,
+    inputs: storage(0, 'DY', 'f32') + storage(1, 'X', 'f32'),
+    functions: `${CHANNELS}${xSide}
+struct ColB { base: i32 }
+fn colB(g: i32, co: i32) -> ColB { return ColB(dstCh(g * P.coutG + co) * P.oh * P.ow); }
+fn readB(c: ColB, g: i32, k: i32) -> f32 {
+  let ohw = P.oh * P.ow;
+  return DY[c.base + k / ohw * P.cout * ohw + k % ohw];
+}
+fn outIndex(g: i32, j: i32, co: i32) -> i32 { return (g * P.coutG + co) * P.M + j; }`,
+    hasEpilogue: false,
+    aKFast: true,
+    bKFast: true,
+    // k…k+3 stay in one image plane (and aligned) when H·W (OH·OW for dy) is a multiple of 4.
+    readA4: pointwise
+      ? {
+          input: 1,
+          view: 'X4',
+          code: `fn readA4(r: RowA, g: i32, k: i32) -> vec4<f32> {
+  let hw = P.h * P.w;
+  return X4[(k / hw * P.cin * hw + r.base + k % hw) / 4];
+}`,
+        }
+      : undefined,
+    readB4: {
+      input: 0,
+      view: 'DY4',
+      code: `fn readB4(c: ColB, g: i32, k: i32) -> vec4<f32> {
+  let ohw = P.oh * P.ow;
+  return DY4[(c.base + k / ohw * P.cout * ohw + k % ohw) / 4];
+}`,
+    },
+  };
+}
+
+/** Optional inputs of the fused forward convolution. */
+export interface FusedInputs {
+  bias?: TensorInfo;
+  bn?: { gamma: TensorInfo; beta: TensorInfo; mean: TensorInfo; variance: TensorInfo; eps: number };
+  relu?: boolean;
+  /** Groups of a channelShuffle applied to x before the conv (folded into its reads). */
+  inShuffle?: number;
+  /** Groups of a channelShuffle applied to the result (folded into its writes). */
+  outShuffle?: number;
+}
+
+/** The forward convolution with everything its epilogue and indexing can fuse. */
+export function convForward(
+  g: WebGpuBackend,
+  x: TensorInfo,
+  w: TensorInfo,
+  attrs: Conv2DGeometry,
+  f: FusedInputs = {},
+): TensorInfo {
+  const s = convGeo(x.shape, w.shape, attrs);
+  const out = g.alloc([s.n, s.cout, s.oh, s.ow], 'float32');
+  const ep: Epilogue = {
+    bias: f.bias !== undefined,
+    bn: f.bn !== undefined,
+    relu: f.relu === true,
+  };
+  const inputs = [g.buf(x), g.buf(w)];
+  if (f.bias) inputs.push(g.buf(f.bias));
+  if (f.bn)
+    inputs.push(g.buf(f.bn.gamma), g.buf(f.bn.beta), g.buf(f.bn.mean), g.buf(f.bn.variance));
+  const cinG = s.cin / s.groups;
+  runGemm(
+    g,
+    forwardSpec(isPointwise(s), ep),
+    inputs,
+    g.buf(out),
+    {
+      M: s.n * s.oh * s.ow,
+      N: s.cout / s.groups,
+      K: cinG * s.kh * s.kw,
+      batch: s.groups,
+      total: s.n * s.cout * s.oh * s.ow,
+      allowSplit: false,
+    },
+    uniformValues(s, f.inShuffle ?? 1, f.outShuffle ?? 1, f.bn?.eps ?? 0),
+    { a: false, b: true },
+  );
+  return out;
+}
+
+/**
+ * Optional attributes the contract may grow (see the package notes): the interleave folded into a
+ * conv, for training as well as inference. Present on the attrs object, they are honoured by all
+ * three conv kernels; absent, they mean 1 (no shuffle).
+ */
+export interface FoldedShuffleAttrs {
+  /** Groups of a channelShuffle applied to x before the conv. */
+  inShuffle?: number;
+  /** Groups of a channelShuffle applied to the conv's output. */
+  outShuffle?: number;
+}
+
+function shuffles(attrs: object): [number, number] {
+  const a = attrs as FoldedShuffleAttrs;
+  return [a.inShuffle ?? 1, a.outShuffle ?? 1];
+}
+
+/** Convolution kernels of the WebGPU backend. */
+export const convKernels: KernelTable = {
+  Conv2D: ({ inputs: { x, w, bias }, attrs, backend }) => {
+    const [inShuffle, outShuffle] = shuffles(attrs);
+    return convForward(
+      gpu(backend),
+      x,
+      w,
+      attrs,
+      bias ? { bias, inShuffle, outShuffle } : { inShuffle, outShuffle },
+    );
+  },
+
+  Conv2DBackpropInput: ({ inputs: { dy, w }, attrs, backend }) => {
+    const g = gpu(backend);
+    const s = convGeo(attrs.inputShape, w.shape, attrs);
+    const out = g.alloc(attrs.inputShape, 'float32');
+    const coutG = s.cout / s.groups;
+    runGemm(
+      g,
+      backDataSpec(isPointwise(s)),
+      [g.buf(dy), g.buf(w)],
+      g.buf(out),
+      {
+        M: s.n * s.h * s.w,
+        N: s.cin / s.groups,
+        K: coutG * s.kh * s.kw,
+        batch: s.groups,
+        total: s.n * s.cin * s.h * s.w,
+        allowSplit: true,
+      },
+      uniformValues(s, ...shuffles(attrs)),
+    );
+    return out;
+  },
+
+  Conv2DBackpropFilter: ({ inputs: { x, dy }, attrs, backend }) => {
+    const g = gpu(backend);
+    const s = convGeo(x.shape, attrs.filterShape, attrs);
+    const out = g.alloc(attrs.filterShape, 'float32');
+    const cinG = s.cin / s.groups;
+    runGemm(
+      g,
+      backFilterSpec(isPointwise(s)),
+      [g.buf(dy), g.buf(x)],
+      g.buf(out),
+      {
+        M: cinG * s.kh * s.kw,
+        N: s.cout / s.groups,
+        K: s.n * s.oh * s.ow,
+        batch: s.groups,
+        total: s.cout * cinG * s.kh * s.kw,
+        allowSplit: true,
+      },
+      uniformValues(s, ...shuffles(attrs)),
+      { a: (s.h * s.w) % 4 === 0, b: (s.oh * s.ow) % 4 === 0 },
+    );
+    return out;
+  },
+};

@@ -1,0 +1,197 @@
+/** Reductions: Sum and Max over any axes as parallel tree reductions, and ArgMax. */
+import type { KernelTable, TensorInfo } from '@igcnet/tensor';
+import type { Program } from '../exec/executor.js';
+import { vecAt } from '../exec/uniforms.js';
+import {
+  collapse,
+  count,
+  gpu,
+  grid1d,
+  LINEAR_ARGS,
+  LINEAR_INDEX,
+  SPECIAL_FLOATS,
+  storage,
+  strides,
+  wgslType,
+} from './common.js';
+
+const redFields = {
+  nOut: 'i32',
+  nRed: 'i32',
+  kRank: 'i32',
+  rRank: 'i32',
+  kShape: 'vec',
+  kStr: 'vec',
+  rShape: 'vec',
+  rStr: 'vec',
+} as const;
+
+type RedOp = 'sum' | 'max';
+
+function init(op: RedOp, t: 'f32' | 'i32'): string {
+  if (op === 'sum') return t === 'f32' ? '0.0' : '0';
+  return t === 'f32' ? 'negInf()' : '(-2147483647 - 1)';
+}
+
+function combine(op: RedOp, t: 'f32' | 'i32'): string {
+  if (op === 'sum') return 'a + b';
+  return t === 'f32' ? 'select(a, b, b > a || isNan(b))' : 'max(a, b)';
+}
+
+/**
+ * One workgroup per output (`tree`), each thread striding over the reduced elements and the
+ * workgroup combining its partials in shared memory; or one thread per output (`serial`) when the
+ * reduced extent is short.
+ */
+function reduceProgram(op: RedOp, t: 'f32' | 'i32', serial: boolean): Program<typeof redFields> {
+  const offsets = `fn keptOffset(o: i32) -> i32 {
+  var off = 0; var rem = o;
+  for (var d = P.kRank - 1; d >= 0; d--) {
+    let s = ${vecAt('kShape', 'd')};
+    off += (rem % s) * ${vecAt('kStr', 'd')};
+    rem = rem / s;
+  }
+  return off;
+}
+fn redOffset(r: i32) -> i32 {
+  var off = 0; var rem = r;
+  for (var d = P.rRank - 1; d >= 0; d--) {
+    let s = ${vecAt('rShape', 'd')};
+    off += (rem % s) * ${vecAt('rStr', 'd')};
+    rem = rem / s;
+  }
+  return off;
+}
+fn combine(a: ${t}, b: ${t}) -> ${t} { return ${combine(op, t)}; }
+`;
+  const body = serial
+    ? `const WG = 256u;
+@compute @workgroup_size(256) fn main(${LINEAR_ARGS}) {
+  ${LINEAR_INDEX}
+  if (i >= P.nOut) { return; }
+  let base = keptOffset(i);
+  var acc: ${t} = ${init(op, t)};
+  for (var r = 0; r < P.nRed; r++) { acc = combine(acc, X[base + redOffset(r)]); }
+  O[i] = acc;
+}`
+    : `var<workgroup> part: array<${t}, 64>;
+@compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_id) lid: vec3<u32>) {
+  let o = i32(wid.x + wid.y * nwg.x);
+  if (o >= P.nOut) { return; }
+  let base = keptOffset(o);
+  var acc: ${t} = ${init(op, t)};
+  for (var r = i32(lid.x); r < P.nRed; r += 64) { acc = combine(acc, X[base + redOffset(r)]); }
+  part[lid.x] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { part[lid.x] = combine(part[lid.x], part[lid.x + s]); }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) { O[o] = part[0]; }
+}`;
+  return {
+    key: `reduce:${op}:${t}:${serial ? 'serial' : 'tree'}`,
+    fields: redFields,
+    code: (u) =>
+      `${storage(0, 'X', t)}${storage(1, 'O', t, true)}${u}${SPECIAL_FLOATS}${offsets}${body}`,
+  };
+}
+
+/** Runs a reduction of `x` over sorted `axes` into a fresh output of `outShape`. */
+export function reduceInto(
+  backend: unknown,
+  op: RedOp,
+  x: TensorInfo,
+  axes: readonly number[],
+  keepDims: boolean,
+): TensorInfo {
+  const g = gpu(backend);
+  const xs = strides(x.shape);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const outShape = keepDims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : kept.map((i) => x.shape[i]!);
+  const out = g.alloc(outShape, x.dtype);
+  const nOut = count(out);
+  if (nOut === 0) return out;
+  const k = collapse(
+    kept.map((i) => x.shape[i]!),
+    [kept.map((i) => xs[i]!)],
+  );
+  const r = collapse(
+    axes.map((i) => x.shape[i]!),
+    [axes.map((i) => xs[i]!)],
+  );
+  if (k.shape.length > 8 || r.shape.length > 8)
+    throw new Error('webgpu reduce: more than 8 axes after collapsing');
+  const nRed = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const t = wgslType(x.dtype);
+  const serial = nRed <= 16;
+  const vals = {
+    nOut,
+    nRed,
+    kRank: k.shape.length,
+    rRank: r.shape.length,
+    kShape: k.shape,
+    kStr: k.strides[0]!,
+    rShape: r.shape,
+    rStr: r.strides[0]!,
+  };
+  g.run(
+    reduceProgram(op, t, serial),
+    [g.buf(x), g.buf(out)],
+    vals,
+    serial ? grid1d(nOut) : grid1d(nOut, 1),
+  );
+  return out;
+}
+
+const argFields = { nOut: 'i32', len: 'i32', inner: 'i32' } as const;
+
+function argmaxProgram(t: 'f32' | 'i32'): Program<typeof argFields> {
+  return {
+    key: `argmax:${t}`,
+    fields: argFields,
+    code: (u) => `const WG = 256u;
+${storage(0, 'X', t)}${storage(1, 'O', 'i32', true)}${u}
+@compute @workgroup_size(256) fn main(${LINEAR_ARGS}) {
+  ${LINEAR_INDEX}
+  if (i >= P.nOut) { return; }
+  let a = i / P.inner;
+  let b = i % P.inner;
+  let base = a * P.len * P.inner + b;
+  var best = X[base];
+  var bi = 0;
+  for (var j = 1; j < P.len; j++) {
+    let v = X[base + j * P.inner];
+    if (v > best) { best = v; bi = j; }
+  }
+  O[i] = bi;
+}`,
+  };
+}
+
+/** Reduction kernels of the WebGPU backend. */
+export const reduceKernels: KernelTable = {
+  Sum: ({ inputs: { x }, attrs: { axes, keepDims }, backend }) =>
+    reduceInto(backend, 'sum', x, axes, keepDims),
+  Max: ({ inputs: { x }, attrs: { axes, keepDims }, backend }) =>
+    reduceInto(backend, 'max', x, axes, keepDims),
+  ArgMax: ({ inputs: { x }, attrs: { axis }, backend }) => {
+    const g = gpu(backend);
+    const out = g.alloc(
+      x.shape.filter((_, i) => i !== axis),
+      'int32',
+    );
+    const nOut = count(out);
+    const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+    g.run(
+      argmaxProgram(wgslType(x.dtype)),
+      [g.buf(x), g.buf(out)],
+      { nOut, len: x.shape[axis]!, inner },
+      grid1d(nOut),
+    );
+    return out;
+  },
+};
