@@ -16,12 +16,12 @@ const pool = new Map<number, ArrayBuffer[]>();
  * training step frees and allocates the same sizes every time; fresh multi-megabyte typed arrays
  * cost page faults and GC work that showed up as 15–20 % of small-network steps.
  */
-function takeBuffer(bytes: number): ArrayBuffer {
+function takeBuffer(bytes: number, zero: boolean): ArrayBuffer {
   const list = pool.get(bytes);
   const buf = list?.pop();
   if (!buf) return new ArrayBuffer(bytes);
   cpuStats.pooledBytes -= bytes;
-  new Uint8Array(buf).fill(0);
+  if (zero) new Uint8Array(buf).fill(0);
   return buf;
 }
 
@@ -83,15 +83,22 @@ export function out(values: TypedArray, shape: Shape, dtype: DType): TensorInfo 
   return { dataId: new CpuData(values) as DataId, shape, dtype };
 }
 
-/** Allocates a zeroed output of `shape` and `dtype`. */
-export function alloc(shape: Shape, dtype: DType): { values: TypedArray; info: TensorInfo } {
-  const buf = takeBuffer(sizeOf(shape) * 4);
+/**
+ * Allocates an output of `shape` and `dtype`: zeroed, unless `zero` is false for a kernel that
+ * writes every element (reused buffers then keep stale values until overwritten).
+ */
+export function alloc(
+  shape: Shape,
+  dtype: DType,
+  zero = true,
+): { values: TypedArray; info: TensorInfo } {
+  const buf = takeBuffer(sizeOf(shape) * 4, zero);
   const values = dtype === 'int32' ? new Int32Array(buf) : new Float32Array(buf);
   return { values, info: out(values, shape, dtype) };
 }
 
-/** Allocates a zeroed float32 output of `shape`. */
-export function allocF32(shape: Shape): { values: Float32Array; info: TensorInfo } {
-  const values = new Float32Array(takeBuffer(sizeOf(shape) * 4));
+/** Allocates a float32 output of `shape`; see {@link alloc} for `zero`. */
+export function allocF32(shape: Shape, zero = true): { values: Float32Array; info: TensorInfo } {
+  const values = new Float32Array(takeBuffer(sizeOf(shape) * 4, zero));
   return { values, info: out(values, shape, 'float32') };
 }

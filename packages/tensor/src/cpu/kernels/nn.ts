@@ -46,7 +46,7 @@ export const nnKernels: KernelTable = {
     const k = transposeA ? ar : ac;
     const n = transposeB ? br : bc;
     const shape = r === 3 ? [batch, m, n] : [m, n];
-    const { values: c, info } = allocF32(shape);
+    const { values: c, info } = allocF32(shape, false);
     const av = f32(a);
     const bv = f32(b);
     for (let i = 0; i < batch; i++) {
@@ -73,7 +73,7 @@ export const nnKernels: KernelTable = {
 
   Conv2D: ({ inputs: { x, w, bias }, attrs }) => {
     const s = convShape(x.shape, w.shape, attrs);
-    const { values, info } = allocF32([s.n, s.cout, s.outH, s.outW]);
+    const { values, info } = allocF32([s.n, s.cout, s.outH, s.outW], false);
     conv2dForward(s, f32(x), f32(w), bias ? f32(bias) : undefined, values);
     return info;
   },
