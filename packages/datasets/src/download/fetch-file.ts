@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { get as httpGet, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { DatasetError } from '../errors.js';
 
@@ -65,7 +67,41 @@ export async function fetchToFile(url: string, dest: string, options: FetchOptio
   );
 }
 
-/** One HTTP request; returns whether it continued existing bytes. */
+/** A response whose body is read in flowing mode. */
+interface HttpResponse {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+}
+
+/** GET with optional headers, following up to 5 redirects. */
+function request(url: string, headers: Record<string, string>, hops = 0): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const req = get(url, { headers }, (res) => {
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (status >= 300 && status < 400 && location) {
+        res.resume();
+        if (hops >= 5) {
+          reject(new Error('too many redirects'));
+          return;
+        }
+        request(new URL(location, url).toString(), headers, hops + 1).then(resolve, reject);
+        return;
+      }
+      resolve({ status, statusText: res.statusMessage ?? '', headers: res.headers, body: res });
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * One HTTP request; returns whether it continued existing bytes. The body is written with
+ * synchronous writes from 'data' events, so every byte received before a dropped connection is
+ * on disk for the next attempt (a pulled stream can discard chunks it had queued when it errors).
+ */
 async function fetchOnce(
   url: string,
   part: string,
@@ -73,44 +109,54 @@ async function fetchOnce(
   options: FetchOptions,
 ): Promise<boolean> {
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-  let res: Response;
+  let res: HttpResponse;
   try {
-    res = await fetch(url, { headers, redirect: 'follow' });
+    res = await request(url, headers);
   } catch (error) {
     throw new DatasetError(url, `request failed: ${(error as Error).message}`, { cause: error });
   }
   // 416: nothing left to send, the part file is already whole (its checksum decides).
   if (res.status === 416 && offset > 0) {
-    await res.body?.cancel();
+    res.body.resume();
     return true;
   }
   let start = 0;
   if (res.status === 206) {
-    const range = /^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '');
+    const range = /^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''));
     start = range === null ? -1 : Number(range[1]);
     if (start !== offset) {
-      await res.body?.cancel();
+      res.body.destroy();
       await rm(part, { force: true });
       return fetchOnce(url, part, 0, options);
     }
   } else if (res.status !== 200) {
-    await res.body?.cancel();
+    res.body.resume();
     throw new DatasetError(url, `HTTP ${res.status} ${res.statusText}`);
   }
-  if (res.body === null) throw new DatasetError(url, 'response has no body');
-  const length = Number(res.headers.get('content-length') ?? Number.NaN);
+  const length = Number(res.headers['content-length'] ?? Number.NaN);
   const total = Number.isFinite(length) ? start + length : undefined;
   let received = start;
   const resumed = start > 0;
-  // Chunks are written one by one and awaited, so every byte received before an interruption is
-  // on disk for the next attempt (a stream pipeline would drop its buffered bytes on error).
-  const fh = await open(part, start > 0 ? 'a' : 'w');
+  const fd = openSync(part, start > 0 ? 'a' : 'w');
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      await fh.write(chunk);
-      received += chunk.length;
-      options.onProgress?.({ file: part, received, total, resumed });
-    }
+    await new Promise<void>((resolve, reject) => {
+      res.body.on('data', (chunk: Buffer) => {
+        try {
+          writeSync(fd, chunk);
+        } catch (e) {
+          res.body.destroy(e as Error);
+          return;
+        }
+        received += chunk.length;
+        options.onProgress?.({ file: part, received, total, resumed });
+      });
+      res.body.on('end', () => resolve());
+      res.body.on('error', reject);
+      res.body.on('aborted', () => reject(new Error('the connection closed mid-body')));
+      res.body.on('close', () => {
+        if (!res.body.complete) reject(new Error('the connection closed mid-body'));
+      });
+    });
   } catch (error) {
     throw new DatasetError(
       url,
@@ -118,7 +164,7 @@ async function fetchOnce(
       { cause: error },
     );
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   if (total !== undefined && received !== total) {
     throw new DatasetError(

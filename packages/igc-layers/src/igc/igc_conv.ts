@@ -1,4 +1,4 @@
-import type { Tensor } from '@igcnet/tensor';
+import { type Tensor, conv2d } from '@igcnet/tensor';
 import { assertPositiveInt } from '../layers/geometry.js';
 import type { InitOptions } from '../layers/init.js';
 import { Module } from '../module/module.js';
@@ -103,14 +103,22 @@ export class IGCConv extends Module {
     this.interleaveBack = this.registerModule('interleaveBack', new Interleave(M));
   }
 
+  /**
+   * primary → interleave → secondary → interleave back, with both permutations folded into the
+   * secondary conv (`inShuffle`/`outShuffle`): backends that index through the permutation (the
+   * WebGPU backend) move no data for them. The Interleave modules stay as the block's structure,
+   * for `toString`, the analyzer and ONNX export.
+   */
   forward(x: Tensor): Tensor {
     const p = this.primary.forward(x);
-    const q = this.interleave.forward(p);
+    const sec = this.secondary;
+    const out = conv2d(p, sec.weight, {
+      groups: sec.groups,
+      inShuffle: this.interleave.groups,
+      outShuffle: this.interleaveBack.groups,
+      ...(sec.bias ? { bias: sec.bias } : {}),
+    });
     p.dispose();
-    const s = this.secondary.forward(q);
-    q.dispose();
-    const out = this.interleaveBack.forward(s);
-    s.dispose();
     return out;
   }
 

@@ -29,6 +29,13 @@ export interface Conv2DGeometry {
   dilation: readonly [number, number];
   /** Channel groups; Cin and Cout are both multiples of it. */
   groups: number;
+  /**
+   * The IGC interleave folded into the conv: the kernel convolves channelShuffle(x, inShuffle)
+   * and returns channelShuffle(y, outShuffle) without materialising either (1 or absent: none).
+   * The backprop kernels take the same values and differentiate that composite.
+   */
+  inShuffle?: number;
+  outShuffle?: number;
 }
 
 /** Window of a pooling kernel. */

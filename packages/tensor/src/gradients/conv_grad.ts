@@ -1,5 +1,6 @@
 import { registerGradient } from '../engine/engine.js';
 import { conv2dBackpropFilter, conv2dBackpropInput } from '../ops/conv.js';
+import { channelShuffle } from '../ops/layout.js';
 import { sum } from '../ops/reduction.js';
 
 type Quad = readonly [number, number, number, number];
@@ -7,5 +8,12 @@ type Quad = readonly [number, number, number, number];
 registerGradient('Conv2D', ([dy], { x, w }, _out, geometry) => ({
   x: () => conv2dBackpropInput(dy!, w, x.shape as unknown as Quad, geometry),
   w: () => conv2dBackpropFilter(x, dy!, w.shape as unknown as Quad, geometry),
-  bias: () => sum(dy!, [0, 2, 3]),
+  // The bias is added before the folded output shuffle: un-shuffle dy to sum per channel.
+  bias: () =>
+    sum(
+      geometry.outShuffle && geometry.outShuffle > 1
+        ? channelShuffle(dy!, dy!.shape[1]! / geometry.outShuffle)
+        : dy!,
+      [0, 2, 3],
+    ),
 }));

@@ -24,6 +24,13 @@ export interface Conv2DOptions {
   dilation?: Pair;
   groups?: number;
   bias?: Tensor;
+  /**
+   * Convolve channelShuffle(x, inShuffle) and return channelShuffle(y, outShuffle), with no data
+   * moved on backends that fold it into the conv's indexing. An IGC block's secondary conv is
+   * `conv2d(p, w, { groups: M, inShuffle: L, outShuffle: M })`.
+   */
+  inShuffle?: number;
+  outShuffle?: number;
 }
 
 /** Resolves a pair option, checking it holds positive integers. */
@@ -126,7 +133,18 @@ export function planConv2d(
   const pad = resolvePadding(opts.padding, h, w, kh, kw, stride, dilation, op);
   const outH = windowOut(h, kh, stride[0], dilation[0], pad[0], pad[1], op, 'vertical');
   const outW = windowOut(w, kw, stride[1], dilation[1], pad[2], pad[3], op, 'horizontal');
-  return { geometry: { stride, pad, dilation, groups }, outShape: [n, cout, outH, outW] };
+  const geometry: Conv2DGeometry = { stride, pad, dilation, groups };
+  for (const [key, v, c] of [
+    ['inShuffle', opts.inShuffle, cin],
+    ['outShuffle', opts.outShuffle, cout],
+  ] as const) {
+    if (v === undefined || v === 1) continue;
+    if (!Number.isInteger(v) || v < 1 || c % v !== 0) {
+      throw new Error(`${op}: ${key} ${v} must be a positive integer dividing ${c} channels`);
+    }
+    geometry[key] = v;
+  }
+  return { geometry, outShape: [n, cout, outH, outW] };
 }
 
 /**

@@ -85,7 +85,7 @@ export const layoutKernels: KernelTable = {
  * Moves whole planes. `set` of a subarray is a native memmove: 7× faster than an element loop on
  * 28×28 planes (measured); tiny planes take the loop, where a view per plane would cost more.
  */
-function shufflePlanes(
+export function shufflePlanes(
   x: Int32Array,
   o: Int32Array,
   n: number,

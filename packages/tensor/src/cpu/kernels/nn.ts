@@ -8,7 +8,8 @@ import {
   convOutSize,
   sgemm,
 } from '../conv/index.js';
-import { allocF32, f32 } from '../storage.js';
+import { allocF32, type CpuData, f32 } from '../storage.js';
+import { shufflePlanes } from './layout.js';
 
 function convShape(x: readonly number[], w: readonly number[], g: Conv2DGeometry): ConvShape {
   const [n, cin, h, wd] = x as [number, number, number, number];
@@ -31,6 +32,41 @@ function convShape(x: readonly number[], w: readonly number[], g: Conv2DGeometry
     dilationW: g.dilation[1],
     groups: g.groups,
   };
+}
+
+/** A pooled scratch array, freed by the caller. */
+function scratch(shape: readonly number[]): { values: Float32Array; free: () => void } {
+  const { values, info } = allocF32(shape, false);
+  return { values, free: () => (info.dataId as CpuData).free() };
+}
+
+/**
+ * channelShuffle(v, groups) of an NCHW array into a scratch array (groups 1: v itself). The CPU
+ * moves the data that the WebGPU kernels fold into their indexing: a plane copy is cheap next to
+ * the conv.
+ */
+function shuffled(
+  v: Float32Array,
+  shape: readonly number[],
+  groups: number | undefined,
+): { values: Float32Array; free: () => void } {
+  if (!groups || groups === 1) return { values: v, free: () => undefined };
+  const t = scratch(shape);
+  const [n, c, h, w] = shape as [number, number, number, number];
+  shufflePlanes(
+    new Int32Array(v.buffer, v.byteOffset, v.length),
+    new Int32Array(t.values.buffer, 0, t.values.length),
+    n,
+    c,
+    groups,
+    h * w,
+  );
+  return t;
+}
+
+/** The inverse of channelShuffle(·, groups) on c channels is channelShuffle(·, c / groups). */
+function inverse(groups: number | undefined, c: number): number {
+  return groups && groups > 1 ? c / groups : 1;
 }
 
 /** Matmul and convolution kernels of the CPU backend. */
@@ -73,22 +109,55 @@ export const nnKernels: KernelTable = {
 
   Conv2D: ({ inputs: { x, w, bias }, attrs }) => {
     const s = convShape(x.shape, w.shape, attrs);
-    const { values, info } = allocF32([s.n, s.cout, s.outH, s.outW], false);
-    conv2dForward(s, f32(x), f32(w), bias ? f32(bias) : undefined, values);
+    const outShape = [s.n, s.cout, s.outH, s.outW];
+    const { values, info } = allocF32(outShape, false);
+    const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
+    const folded = attrs.outShuffle !== undefined && attrs.outShuffle > 1;
+    const y = folded ? scratch(outShape) : { values, free: () => undefined };
+    conv2dForward(s, xin.values, f32(w), bias ? f32(bias) : undefined, y.values);
+    if (folded) {
+      shufflePlanes(
+        new Int32Array(y.values.buffer, 0, y.values.length),
+        new Int32Array(values.buffer, 0, values.length),
+        s.n,
+        s.cout,
+        attrs.outShuffle!,
+        s.outH * s.outW,
+      );
+    }
+    xin.free();
+    y.free();
     return info;
   },
 
+  // With folded shuffles the kernels differentiate y = S_out(conv(S_in(x))): dy is un-shuffled
+  // first, and dx is un-shuffled after.
   Conv2DBackpropInput: ({ inputs: { dy, w }, attrs }) => {
     const s = convShape(attrs.inputShape, w.shape, attrs);
     const { values, info } = allocF32(attrs.inputShape);
-    conv2dBackpropInput(s, f32(dy), f32(w), values);
+    const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
+    if (attrs.inShuffle && attrs.inShuffle > 1) {
+      const dxs = scratch(attrs.inputShape);
+      conv2dBackpropInput(s, g.values, f32(w), dxs.values);
+      const back = shuffled(dxs.values, attrs.inputShape, inverse(attrs.inShuffle, s.cin));
+      values.set(back.values);
+      back.free();
+      dxs.free();
+    } else {
+      conv2dBackpropInput(s, g.values, f32(w), values);
+    }
+    g.free();
     return info;
   },
 
   Conv2DBackpropFilter: ({ inputs: { x, dy }, attrs }) => {
     const s = convShape(x.shape, attrs.filterShape, attrs);
     const { values, info } = allocF32(attrs.filterShape);
-    conv2dBackpropFilter(s, f32(x), f32(dy), values);
+    const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
+    const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
+    conv2dBackpropFilter(s, xin.values, g.values, values);
+    xin.free();
+    g.free();
     return info;
   },
 };

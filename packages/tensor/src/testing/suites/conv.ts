@@ -11,6 +11,8 @@ import { randn, toTensor } from '../data.js';
 import { checkGradients } from '../grad.js';
 import type { Kit } from '../kit.js';
 import * as ref from '../reference/conv.js';
+import { channelShuffle as refShuffle } from '../reference/layout.js';
+import type { Nd } from '../reference/nd.js';
 
 type Quad = [number, number, number, number];
 
@@ -193,6 +195,83 @@ export function convSuite(kit: Kit): void {
                 ref: ([xr, wr, br]) => ref.conv2d(xr!, wr!, br!, cc.geo),
               },
               `d conv2d ${cc.name}`,
+            );
+          },
+        );
+      }
+    });
+
+    // The IGC secondary conv with its interleaves folded in: y = S_out(conv(S_in(x))).
+    describe('folded interleave (inShuffle / outShuffle)', () => {
+      const folded: {
+        name: string;
+        x: Quad;
+        w: Quad;
+        groups: number;
+        sIn: number;
+        sOut: number;
+        pad: number;
+      }[] = [
+        {
+          name: 'IGC secondary L=3, M=4',
+          x: [2, 12, 3, 3],
+          w: [12, 3, 1, 1],
+          groups: 4,
+          sIn: 3,
+          sOut: 4,
+          pad: 0,
+        },
+        {
+          name: '3×3 groups 2, in 2, out 3',
+          x: [1, 6, 4, 4],
+          w: [6, 3, 3, 3],
+          groups: 2,
+          sIn: 2,
+          sOut: 3,
+          pad: 1,
+        },
+        { name: 'in only', x: [2, 8, 2, 2], w: [4, 4, 1, 1], groups: 2, sIn: 4, sOut: 1, pad: 0 },
+      ];
+      for (const f of folded) {
+        const geo: Conv2DGeometry = {
+          stride: [1, 1],
+          pad: [f.pad, f.pad, f.pad, f.pad],
+          dilation: [1, 1],
+          groups: f.groups,
+        };
+        const opts = { padding: f.pad, groups: f.groups, inShuffle: f.sIn, outShuffle: f.sOut };
+        const reference = (x: Nd, w: Nd, b: Nd | undefined) =>
+          refShuffle(ref.conv2d(refShuffle(x, f.sIn), w, b, geo), f.sOut);
+        kit.test(`Conv2D ${f.name}`, ['Conv2D'], async () => {
+          const rng = kit.rng(1020);
+          const x = randn(rng, f.x);
+          const w = randn(rng, f.w);
+          const b = randn(rng, [f.w[0]]);
+          await expectClose(
+            conv2d(toTensor(x), toTensor(w), { ...opts, bias: toTensor(b) }),
+            reference(x, w, b),
+            kit.opts,
+            'folded conv2d',
+          );
+        });
+        kit.test(
+          `d Conv2D ${f.name}`,
+          ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
+          async () => {
+            const rng = kit.rng(1021);
+            const x = randn(rng, f.x);
+            const w = randn(rng, f.w);
+            const b = randn(rng, [f.w[0]]);
+            await checkGradients(
+              kit,
+              rng,
+              {
+                inputs: [x, w, b],
+                wrt: [0, 1, 2],
+                op: ([xt, wt, bt]) => conv2d(xt!, wt!, { ...opts, bias: bt! }),
+                ref: ([xr, wr, br]) => reference(xr!, wr!, br!),
+              },
+              `d folded conv2d ${f.name}`,
             );
           },
         );
