@@ -1,4 +1,4 @@
-import { type Tensor, conv2d } from '@igcnet/tensor';
+import { conv2d, type Tensor } from '@igcnet/tensor';
 import { assertPositiveInt } from '../layers/geometry.js';
 import type { InitOptions } from '../layers/init.js';
 import { Module } from '../module/module.js';
