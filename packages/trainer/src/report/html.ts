@@ -52,9 +52,9 @@ function chart(title: string, series: Series[], opts: { log?: boolean; yLabel: s
     ticks.push(`<text x="${m.l - 6}" y="${y + 4}" text-anchor="end">${fmt(real)}</text>`);
     const xv = x0 + ((x1 - x0) * i) / 4;
     const x = px(xv);
-    ticks.push(
-      `<text x="${x}" y="${H - m.b + 16}" text-anchor="middle">${fmt(Math.round(xv * 10) / 10)}</text>`,
-    );
+    const xr = Math.round(xv * 10) / 10;
+    const label = Number.isInteger(xr) ? String(xr) : xr.toFixed(1);
+    ticks.push(`<text x="${x}" y="${H - m.b + 16}" text-anchor="middle">${label}</text>`);
   }
   const lines = series
     .filter((s) => s.points.length > 0)
