@@ -1,8 +1,9 @@
 import { BatchNorm2d, Conv2d, ReLU, Sequential } from '@igcnet/layers';
-import { Network, Stage, type StageInfo } from '../common/network.js';
+import { type Network, Stage, type StageInfo } from '../common/network.js';
 import { BN_PLAIN, type ModelOptions, resolveOptions } from '../common/options.js';
 import { ConvBnRelu, type UnitKind, unit } from '../common/units.js';
-import { baseWidth, type CifarConfig, cifarName, cifarTitle, unitsPerStage } from './config.js';
+import { baseWidth, type CifarConfig, unitsPerStage } from './config.js';
+import { cifarNetwork } from './network.js';
 
 /**
  * A plain CIFAR net (official `plain.py` / `plain_igc.py`, paper.md §2.1): a regular 3×3 stem
@@ -46,19 +47,5 @@ export function buildCifarPlain(config: CifarConfig, opts: ModelOptions = {}): N
     infos.push(info);
     stages.append(new Stage(layers, info));
   }
-  return new Network(
-    {
-      name: cifarName(config),
-      title: cifarTitle(config),
-      dataset: 'cifar',
-      inputShape: [inChannels, 32, 32],
-      stemWidth: c0,
-      stages: infos,
-      ...(config.unit.kind === 'igc' ? { igc: { L: config.unit.L, M: config.unit.M } } : {}),
-    },
-    stem,
-    stages,
-    numClasses,
-    init,
-  );
+  return cifarNetwork(config, { inChannels, numClasses, init }, c0, infos, stem, stages);
 }

@@ -1,8 +1,9 @@
 import { BasicBlock, BatchNorm2d, Conv2d, Projection, ReLU, Sequential } from '@igcnet/layers';
-import { Network, Stage, type StageInfo } from '../common/network.js';
+import { type Network, Stage, type StageInfo } from '../common/network.js';
 import { BN_RESIDUAL, type ModelOptions, resolveOptions } from '../common/options.js';
 import { type UnitKind, unit } from '../common/units.js';
-import { baseWidth, type CifarConfig, cifarName, cifarTitle, unitsPerStage } from './config.js';
+import { baseWidth, type CifarConfig, unitsPerStage } from './config.js';
+import { cifarNetwork } from './network.js';
 
 /**
  * A "+Ident." CIFAR net (official `resnet.py` / `resnet_igc.py`, paper.md §2.2): the regular 3×3
@@ -73,19 +74,5 @@ export function buildCifarResNet(config: CifarConfig, opts: ModelOptions = {}): 
     infos.push(info);
     stages.append(new Stage(blocks, info));
   }
-  return new Network(
-    {
-      name: cifarName(config),
-      title: cifarTitle(config),
-      dataset: 'cifar',
-      inputShape: [inChannels, 32, 32],
-      stemWidth: c0,
-      stages: infos,
-      ...(config.unit.kind === 'igc' ? { igc: { L: config.unit.L, M: config.unit.M } } : {}),
-    },
-    stem,
-    stages,
-    numClasses,
-    init,
-  );
+  return cifarNetwork(config, { inChannels, numClasses, init }, c0, infos, stem, stages);
 }
