@@ -33,6 +33,7 @@ export type { DataId, TensorInfo } from './core/tensor_info.js';
 export { Variable, variable } from './core/variable.js';
 // CPU backend.
 export { CpuBackend } from './cpu/backend.js';
+export { type ConvShape, convShapeOf } from './cpu/conv/types.js';
 // Engine.
 export {
   dispose,

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   CHECKPOINT_FILE,
@@ -9,6 +8,7 @@ import {
   writeFileAtomic,
 } from '@igcnet/trainer';
 import { type Command, flag, stringOption, UsageError } from '../command.js';
+import { exists } from '../runtime/files.js';
 
 /** `igc report runs/<name>`: an HTML page of a run's per-epoch metrics. */
 export const report: Command = {
@@ -30,11 +30,7 @@ export const report: Command = {
     const metrics = await readMetrics(join(dir, METRICS_FILE));
     const facts: Record<string, string | number> = { folder: dir };
     const ckpt = join(dir, CHECKPOINT_FILE);
-    const has = await access(ckpt).then(
-      () => true,
-      () => false,
-    );
-    if (has) {
+    if (await exists(ckpt)) {
       const { meta } = await loadCheckpoint(ckpt);
       facts.model = meta.model;
       if (typeof meta.extra?.dataset === 'string') facts.dataset = meta.extra.dataset;

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createModel } from '@igcnet/models';
 import { memory } from '@igcnet/tensor';
@@ -14,18 +13,10 @@ import {
 import { type Command, flag, stringOption, UsageError } from '../command.js';
 import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, normalizationOf, openSplits } from '../runtime/data.js';
+import { exists } from '../runtime/files.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { Progress } from '../runtime/progress.js';
 import { backendChoice, numberOption } from './options.js';
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `igc train`: trains a zoo model; without arguments, the main job on the embedded MNIST. */
 export const train: Command = {

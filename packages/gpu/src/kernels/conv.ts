@@ -7,7 +7,12 @@
  * epilogue fuses bias, inference BN and ReLU; the IGC interleave before and after it is an index
  * remap (`sIn`, `sOut`), so a shuffled input or output moves no data.
  */
-import type { Conv2DGeometry, KernelTable, TensorInfo } from '@igcnet/tensor';
+import {
+  type Conv2DGeometry,
+  convShapeOf,
+  type KernelTable,
+  type TensorInfo,
+} from '@igcnet/tensor';
 import type { WebGpuBackend } from '../backend.js';
 import { gpu, storage } from './common.js';
 import { type GemmSpec, runGemm } from './gemm.js';
@@ -55,28 +60,26 @@ export interface ConvGeo {
   groups: number;
 }
 
+/** The shared Conv2D geometry of `@igcnet/tensor`, under the short names the WGSL uniforms use. */
 export function convGeo(x: readonly number[], w: readonly number[], a: Conv2DGeometry): ConvGeo {
-  const [n, cin, h, wd] = x as [number, number, number, number];
-  const [cout, , kh, kw] = w as [number, number, number, number];
-  const out = (size: number, k: number, s: number, p0: number, p1: number, d: number) =>
-    Math.floor((size + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+  const s = convShapeOf(x, w, a);
   return {
-    n,
-    cin,
-    h,
-    w: wd,
-    cout,
-    kh,
-    kw,
-    oh: out(h, kh, a.stride[0], a.pad[0], a.pad[1], a.dilation[0]),
-    ow: out(wd, kw, a.stride[1], a.pad[2], a.pad[3], a.dilation[1]),
-    sh: a.stride[0],
-    sw: a.stride[1],
-    pt: a.pad[0],
-    pl: a.pad[2],
-    dh: a.dilation[0],
-    dw: a.dilation[1],
-    groups: a.groups,
+    n: s.n,
+    cin: s.cin,
+    h: s.h,
+    w: s.w,
+    cout: s.cout,
+    kh: s.kh,
+    kw: s.kw,
+    oh: s.outH,
+    ow: s.outW,
+    sh: s.strideH,
+    sw: s.strideW,
+    pt: s.padTop,
+    pl: s.padLeft,
+    dh: s.dilationH,
+    dw: s.dilationW,
+    groups: s.groups,
   };
 }
 

@@ -7,6 +7,8 @@ interface Entry {
   factory: BackendFactory;
   priority: number;
   instance?: Backend;
+  /** A factory call still resolving: later callers share it instead of making a second device. */
+  pending?: Promise<Backend>;
 }
 
 const entries = new Map<string, Entry>();
@@ -47,7 +49,11 @@ export async function initBackend(name: string): Promise<Backend> {
       `setBackend: no backend named '${name}'; registered: ${listBackends().join(', ') || 'none'}`,
     );
   }
-  if (!e.instance) e.instance = await e.factory();
+  if (!e.instance) {
+    e.pending ??= Promise.resolve(e.factory());
+    e.instance = await e.pending;
+    e.pending = undefined;
+  }
   return e.instance;
 }
 
@@ -68,12 +74,9 @@ export function getBackend(): Backend {
     if (!e.instance) {
       const made = e.factory();
       if (made instanceof Promise) {
-        made.then(
-          (b) => {
-            e.instance ??= b;
-          },
-          () => undefined,
-        );
+        // Kept for setBackend, which will await this call rather than start another.
+        e.pending = made;
+        made.catch(() => undefined);
         continue;
       }
       e.instance = made;

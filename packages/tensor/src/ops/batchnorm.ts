@@ -72,26 +72,21 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, opts: BatchNor
   ];
   const { runningMean, runningVar } = opts;
   ENGINE.noGrad(() => {
-    if (runningMean) {
-      const a = mul(runningMean, 1 - momentum);
-      const b = mul(bMean, momentum);
-      const next = add(a, b);
-      runningMean.assign(next);
-      a.dispose();
-      b.dispose();
-      next.dispose();
-    }
-    if (runningVar) {
-      const a = mul(runningVar, 1 - momentum);
-      const b = mul(bVar, (momentum * count) / (count - 1));
-      const next = add(a, b);
-      runningVar.assign(next);
-      a.dispose();
-      b.dispose();
-      next.dispose();
-    }
+    if (runningMean) movingAverage(runningMean, bMean, 1 - momentum, momentum);
+    if (runningVar) movingAverage(runningVar, bVar, 1 - momentum, (momentum * count) / (count - 1));
   });
   bMean.dispose();
   bVar.dispose();
   return y;
+}
+
+/** r ← keep·r + take·s, in place on the running statistic r. */
+function movingAverage(r: Variable, s: Tensor, keep: number, take: number): void {
+  const a = mul(r, keep);
+  const b = mul(s, take);
+  const next = add(a, b);
+  r.assign(next);
+  a.dispose();
+  b.dispose();
+  next.dispose();
 }

@@ -1,3 +1,5 @@
+import type { Conv2DGeometry } from '../../core/kernel_names.js';
+
 /** Geometry of a 2-D convolution on raw NCHW / OIHW float32 arrays. */
 export interface ConvShape {
   /** Batch. */
@@ -29,4 +31,35 @@ export function convOutSize(
   dilation: number,
 ): number {
   return Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+/**
+ * The geometry of Conv2D on an input of `x` and a weight of `w` (OIHW) under resolved attributes,
+ * for backends: sizes, output size, strides, leading paddings, dilations and groups.
+ */
+export function convShapeOf(
+  x: readonly number[],
+  w: readonly number[],
+  g: Conv2DGeometry,
+): ConvShape {
+  const [n, cin, h, wd] = x as [number, number, number, number];
+  const [cout, , kh, kw] = w as [number, number, number, number];
+  return {
+    n,
+    cin,
+    h,
+    w: wd,
+    cout,
+    kh,
+    kw,
+    outH: convOutSize(h, kh, g.stride[0], g.pad[0], g.pad[1], g.dilation[0]),
+    outW: convOutSize(wd, kw, g.stride[1], g.pad[2], g.pad[3], g.dilation[1]),
+    strideH: g.stride[0],
+    strideW: g.stride[1],
+    padTop: g.pad[0],
+    padLeft: g.pad[2],
+    dilationH: g.dilation[0],
+    dilationW: g.dilation[1],
+    groups: g.groups,
+  };
 }

@@ -1,38 +1,13 @@
 import type { KernelTable } from '../../core/backend.js';
-import type { Conv2DGeometry } from '../../core/kernel_names.js';
 import {
-  type ConvShape,
   conv2dBackpropFilter,
   conv2dBackpropInput,
   conv2dForward,
-  convOutSize,
+  convShapeOf,
   sgemm,
 } from '../conv/index.js';
 import { allocF32, type CpuData, f32 } from '../storage.js';
 import { shufflePlanes } from './layout.js';
-
-function convShape(x: readonly number[], w: readonly number[], g: Conv2DGeometry): ConvShape {
-  const [n, cin, h, wd] = x as [number, number, number, number];
-  const [cout, , kh, kw] = w as [number, number, number, number];
-  return {
-    n,
-    cin,
-    h,
-    w: wd,
-    cout,
-    kh,
-    kw,
-    outH: convOutSize(h, kh, g.stride[0], g.pad[0], g.pad[1], g.dilation[0]),
-    outW: convOutSize(wd, kw, g.stride[1], g.pad[2], g.pad[3], g.dilation[1]),
-    strideH: g.stride[0],
-    strideW: g.stride[1],
-    padTop: g.pad[0],
-    padLeft: g.pad[2],
-    dilationH: g.dilation[0],
-    dilationW: g.dilation[1],
-    groups: g.groups,
-  };
-}
 
 /** A pooled scratch array, freed by the caller. */
 function scratch(shape: readonly number[]): { values: Float32Array; free: () => void } {
@@ -108,7 +83,7 @@ export const nnKernels: KernelTable = {
   },
 
   Conv2D: ({ inputs: { x, w, bias }, attrs }) => {
-    const s = convShape(x.shape, w.shape, attrs);
+    const s = convShapeOf(x.shape, w.shape, attrs);
     const outShape = [s.n, s.cout, s.outH, s.outW];
     const { values, info } = allocF32(outShape, false);
     const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
@@ -133,7 +108,7 @@ export const nnKernels: KernelTable = {
   // With folded shuffles the kernels differentiate y = S_out(conv(S_in(x))): dy is un-shuffled
   // first, and dx is un-shuffled after.
   Conv2DBackpropInput: ({ inputs: { dy, w }, attrs }) => {
-    const s = convShape(attrs.inputShape, w.shape, attrs);
+    const s = convShapeOf(attrs.inputShape, w.shape, attrs);
     const { values, info } = allocF32(attrs.inputShape);
     const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
     if (attrs.inShuffle && attrs.inShuffle > 1) {
@@ -151,7 +126,7 @@ export const nnKernels: KernelTable = {
   },
 
   Conv2DBackpropFilter: ({ inputs: { x, dy }, attrs }) => {
-    const s = convShape(x.shape, attrs.filterShape, attrs);
+    const s = convShapeOf(x.shape, attrs.filterShape, attrs);
     const { values, info } = allocF32(attrs.filterShape);
     const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
     const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
