@@ -18,6 +18,8 @@ export interface CheckpointExportOptions {
   inputSize?: number;
   /** Opset; defaults to 17. */
   opset?: number;
+  /** Symbolic height and width (see `ExportOptions.dynamicSize`). */
+  dynamicSize?: boolean;
 }
 
 /** What {@link exportCheckpointToOnnx} wrote. */
@@ -96,6 +98,7 @@ export async function exportCheckpointToOnnx(
       inputShape: [inChannels, size, size],
       ...metadataOf(ckpt, opts),
       ...(opts.opset !== undefined ? { opset: opts.opset } : {}),
+      ...(opts.dynamicSize ? { dynamicSize: true } : {}),
       metadata: { epoch: String(ckpt.meta.epoch), seed: String(ckpt.meta.seed) },
     };
     const bytes = await writeOnnx(onnxPath, model, options);

@@ -36,14 +36,35 @@ function join(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
-/** ONNX `pads` [top, left, bottom, right] of a window op on a [C, H, W] input. */
+/**
+ * ONNX `pads` [top, left, bottom, right] of a window op on a [C, H, W] input. With a symbolic
+ * input size the pads must be the same at every size ('same' padding with a stride is not).
+ */
 function onnxPads(
+  g: GraphBuilder,
   m: { padding: Conv2d['padding']; kernelSize: [number, number]; stride: [number, number] },
   input: Shape,
+  path: string,
   dilation: [number, number] = [1, 1],
 ): number[] {
-  const [t, b, l, r] = paddingOf(m.padding, input[1]!, input[2]!, m.kernelSize, m.stride, dilation);
-  return [t, l, b, r];
+  const at = (h: number, w: number): number[] => {
+    const [t, b, l, r] = paddingOf(m.padding, h, w, m.kernelSize, m.stride, dilation);
+    return [t, l, b, r];
+  };
+  const pads = at(input[1]!, input[2]!);
+  if (g.dynamicSize) {
+    for (const [dh, dw] of [
+      [1, 1],
+      [2, 3],
+      [3, 2],
+    ] as const) {
+      if (at(input[1]! + dh, input[2]! + dw).join() !== pads.join())
+        throw new Error(
+          `ONNX export: the padding of '${path}' depends on the input size ('same' with stride ${m.stride.join('×')}), so it cannot be exported with a dynamic size; export at a fixed size`,
+        );
+    }
+  }
+  return pads;
 }
 
 async function conv(g: GraphBuilder, m: Conv2d, x: Value, path: string): Promise<Value> {
@@ -57,7 +78,7 @@ async function conv(g: GraphBuilder, m: Conv2d, x: Value, path: string): Promise
     kernel_shape: m.kernelSize,
     strides: m.stride,
     dilations: m.dilation,
-    pads: onnxPads(m, x.shape, m.dilation),
+    pads: onnxPads(g, m, x.shape, path, m.dilation),
   });
   return { name, shape: m.outputShape(x.shape) };
 }
@@ -78,19 +99,32 @@ async function batchNorm(g: GraphBuilder, m: BatchNorm2d, x: Value, path: string
 /**
  * The channel permutation l·M + m ↦ m·G + l of `Interleave(G)` as Reshape [N, G, C/G, H·W] →
  * Transpose (swap the two channel axes) → Reshape [N, C, H, W]. The batch size is copied from
- * the input (shape entry 0), so it stays dynamic.
+ * the input (shape entry 0), so it stays dynamic; with a dynamic size, H·W is inferred (−1) and
+ * the final shape is the input's own (`Shape`).
  */
 function interleave(g: GraphBuilder, m: Interleave, x: Value, path: string): Value {
   const [c, h, w] = x.shape as [number, number, number];
   m.outputShape(x.shape); // checks that C splits into the groups
   const split = g.node(
     'Reshape',
-    [x.name, g.int64([0, m.groups, c / m.groups, h * w])],
+    [x.name, g.int64([0, m.groups, c / m.groups, g.dynamicSize ? -1 : h * w])],
     join(path, 'split'),
   );
   const swap = g.node('Transpose', [split], join(path, 'transpose'), { perm: [0, 2, 1, 3] });
-  const name = g.node('Reshape', [swap, g.int64([0, c, h, w])], path);
+  const back = g.dynamicSize
+    ? g.node('Shape', [x.name], join(path, 'shape'))
+    : g.int64([0, c, h, w]);
+  const name = g.node('Reshape', [swap, back], path);
   return { name, shape: x.shape };
+}
+
+/** Flatten to [N, C·H·W]; with a dynamic size only a 1×1 map, or the classifier would depend on it. */
+function flatten(g: GraphBuilder, m: Flatten, x: Value, path: string): Value {
+  if (g.dynamicSize && x.shape.slice(1).some((d) => d !== 1))
+    throw new Error(
+      `ONNX export: '${path}' flattens a [${x.shape.join(',')}] map, so the layers after it depend on the input size; export at a fixed size`,
+    );
+  return { name: g.node('Flatten', [x.name], path, { axis: 1 }), shape: m.outputShape(x.shape) };
 }
 
 async function linear(g: GraphBuilder, m: Linear, x: Value, path: string): Promise<Value> {
@@ -107,7 +141,7 @@ function pool(g: GraphBuilder, m: MaxPool2d | AvgPool2d, x: Value, path: string)
   const attrs = {
     kernel_shape: m.kernelSize,
     strides: m.stride,
-    pads: onnxPads(m, x.shape),
+    pads: onnxPads(g, m, x.shape, path),
     // The tensor package's average pool counts padded cells in the divisor, as PyTorch.
     ...(m instanceof AvgPool2d ? { count_include_pad: 1 } : {}),
   };
@@ -154,8 +188,7 @@ export async function emitModule(
   if (m instanceof MaxPool2d || m instanceof AvgPool2d) return pool(g, m, x, path);
   if (m instanceof GlobalAvgPool)
     return { name: g.node('GlobalAveragePool', [x.name], path), shape: m.outputShape(x.shape) };
-  if (m instanceof Flatten)
-    return { name: g.node('Flatten', [x.name], path, { axis: 1 }), shape: m.outputShape(x.shape) };
+  if (m instanceof Flatten) return flatten(g, m, x, path);
   if (m instanceof Linear) return linear(g, m, x, path);
   // Blocks with branches.
   if (m instanceof BasicBlock) return basicBlock(g, m, x, path);

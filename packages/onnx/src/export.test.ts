@@ -86,6 +86,97 @@ describe('exportOnnx against onnxruntime', () => {
     model.dispose();
   });
 
+  it('with dynamicSize runs at other heights and widths than it was traced at', async () => {
+    for (const [name, traced, sizes] of [
+      [
+        'igc-l24m2-ident-d8',
+        32,
+        [
+          [24, 24],
+          [40, 36],
+          [17, 23],
+        ],
+      ],
+      [
+        'igc-l4m8-d8',
+        32,
+        [
+          [16, 16],
+          [33, 31],
+        ],
+      ],
+      [
+        'resnet18',
+        64,
+        [
+          [48, 48],
+          [65, 80],
+        ],
+      ],
+    ] as const) {
+      const model = createModel(name, { numClasses: 10, seed: 5 });
+      try {
+        randomizeBatchNorm(model, 6);
+        const sample = [3, traced, traced] as const;
+        const bytes = await exportOnnx(model, {
+          modelName: name,
+          inputShape: sample,
+          dynamicSize: true,
+        });
+        const input = onnx.ModelProto.decode(bytes).graph!.input![0]!;
+        const dims = input.type!.tensorType!.shape!.dim!.map(
+          (d) => d.dimParam || Number(d.dimValue),
+        );
+        expect(dims).toEqual(['batch', 3, 'height', 'width']);
+        for (const [h, w] of sizes) {
+          const shape = [2, 3, h, w];
+          const x = randomBatch(2, [3, h, w], h * w);
+          const ref = await modelLogits(model, x, shape);
+          const got = await ortLogits(bytes, x, shape, 'all');
+          expect(got.dims).toEqual([2, 10]);
+          expect(relativeMaxDiff(got.data, ref), `${name} at ${h}×${w}`).toBeLessThanOrEqual(
+            TOLERANCE,
+          );
+        }
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
+  it('refuses dynamicSize where the structure depends on the size', async () => {
+    const flat = new Sequential(
+      new Conv2d(2, 4, { kernelSize: 3 }),
+      new Flatten(),
+      new Linear(16, 3),
+    );
+    await expect(
+      exportOnnx(flat, { modelName: 'flat', inputShape: [2, 4, 4], dynamicSize: true }),
+    ).rejects.toThrow(
+      "ONNX export: '1' flattens a [4,2,2] map, so the layers after it depend on the input size",
+    );
+    // The same model exports at its fixed size.
+    expect(
+      (await exportOnnx(flat, { modelName: 'flat', inputShape: [2, 4, 4] })).length,
+    ).toBeGreaterThan(0);
+    const same = new Sequential(new Conv2d(2, 4, { kernelSize: 3, stride: 2, padding: 'same' }));
+    await expect(
+      exportOnnx(same, { modelName: 'same', inputShape: [2, 8, 8], dynamicSize: true }),
+    ).rejects.toThrow("ONNX export: the padding of '0' depends on the input size");
+    // 'same' with stride 1 pads the same at every size.
+    const same1 = new Sequential(
+      new Conv2d(2, 4, { kernelSize: 3, padding: 'same' }),
+      new GlobalAvgPool(),
+      new Flatten(),
+      new Linear(4, 3),
+    );
+    expect(
+      (await exportOnnx(same1, { modelName: 'same1', inputShape: [2, 8, 8], dynamicSize: true }))
+        .length,
+    ).toBeGreaterThan(0);
+    for (const m of [flat, same, same1]) m.dispose();
+  });
+
   it('exports layers outside the zoo: summation fusion, Xception, bias, asymmetric pads, average pool', async () => {
     const rng = new Random(21);
     const model = new Sequential(

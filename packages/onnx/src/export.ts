@@ -13,8 +13,17 @@ export interface ChannelStats {
 export interface ExportOptions {
   /** Zoo name of the model, e.g. `igc-l24m2-ident-d20`; the graph's name and metadata `model`. */
   modelName: string;
-  /** Per-sample input shape [C, H, W]; the batch axis is added as the symbolic dim `batch`. */
+  /**
+   * Per-sample input shape [C, H, W]; the batch axis is added as the symbolic dim `batch`. With
+   * `dynamicSize`, H and W are the size the graph is traced and checked at.
+   */
   inputShape: readonly [number, number, number];
+  /**
+   * Symbolic height and width (`height`, `width`), so the graph runs at any input size the model
+   * accepts. Refused for a model whose structure depends on the size (a Flatten of a spatial
+   * map, 'same' padding with a stride). Defaults to false.
+   */
+  dynamicSize?: boolean;
   /** Dataset the weights were trained on (metadata `dataset`), e.g. `cifar10`. */
   dataset?: string;
   /** Input normalisation the model expects (metadata `normalization`, JSON {mean, std}). */
@@ -31,6 +40,15 @@ export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'logits';
 /** Symbolic name of the batch dimension. */
 export const BATCH_DIM = 'batch';
+/** Symbolic names of the height and width with `dynamicSize`. */
+export const HEIGHT_DIM = 'height';
+export const WIDTH_DIM = 'width';
+
+/** The graph input's dims: [batch, C, H, W], H and W symbolic with `dynamicSize`. */
+export function inputDims(opts: ExportOptions): (number | string)[] {
+  const [c, h, w] = opts.inputShape;
+  return opts.dynamicSize ? [BATCH_DIM, c, HEIGHT_DIM, WIDTH_DIM] : [BATCH_DIM, c, h, w];
+}
 
 function valueInfo(name: string, dims: readonly (number | string)[]): IValueInfoProto {
   return {
@@ -71,7 +89,7 @@ function checkOptions(opts: ExportOptions): number {
  */
 export async function buildOnnxModel(model: Module, opts: ExportOptions): Promise<ModelProto> {
   const opset = checkOptions(opts);
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(opts.dynamicSize === true);
   g.reserve(INPUT_NAME);
   g.reserve(OUTPUT_NAME);
   const out = await emitModule(g, model, { name: INPUT_NAME, shape: [...opts.inputShape] }, '');
@@ -90,7 +108,7 @@ export async function buildOnnxModel(model: Module, opts: ExportOptions): Promis
       std: [...opts.normalization.std],
     });
   }
-  metadata.input_shape = JSON.stringify([BATCH_DIM, ...opts.inputShape]);
+  metadata.input_shape = JSON.stringify(inputDims(opts));
 
   return onnx.ModelProto.create({
     irVersion: IR_VERSION,
@@ -103,7 +121,7 @@ export async function buildOnnxModel(model: Module, opts: ExportOptions): Promis
       name: opts.modelName,
       node: g.nodes,
       initializer: g.initializers,
-      input: [valueInfo(INPUT_NAME, [BATCH_DIM, ...opts.inputShape])],
+      input: [valueInfo(INPUT_NAME, inputDims(opts))],
       output: [valueInfo(OUTPUT_NAME, [BATCH_DIM, out.shape[0]!])],
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
@@ -113,7 +131,8 @@ export async function buildOnnxModel(model: Module, opts: ExportOptions): Promis
 /**
  * Serialises `model` as an ONNX file (opset 17 by default, IR version 8): Conv with `group`,
  * the interleave as Reshape → Transpose → Reshape, BatchNormalization, Relu, Add, MaxPool /
- * AveragePool / GlobalAveragePool, Flatten and Gemm. The batch size is dynamic.
+ * AveragePool / GlobalAveragePool, Flatten and Gemm. The batch size is dynamic, and with
+ * `dynamicSize` the height and width too.
  */
 export async function exportOnnx(model: Module, opts: ExportOptions): Promise<Uint8Array> {
   const proto = await buildOnnxModel(model, opts);

@@ -35,6 +35,13 @@ function int64Bytes(data: readonly number[]): Uint8Array {
  * is named after the module path that produced it, with a counter when a path emits several.
  */
 export class GraphBuilder {
+  /**
+   * @param dynamicSize whether the input's height and width are symbolic: the graph must then
+   *   not bake them in (the interleave reads them with `Shape`, window pads must not depend on
+   *   them).
+   */
+  constructor(readonly dynamicSize = false) {}
+
   readonly nodes: INodeProto[] = [];
   readonly initializers: ITensorProto[] = [];
   private readonly used = new Set<string>();

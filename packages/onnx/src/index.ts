@@ -1,7 +1,7 @@
 /**
  * @igcnet/onnx: exports igcnet models as standard ONNX graphs (opset 17, IR 8) with a dynamic
- * batch size, named input `input` and output `logits`, and metadata (model, dataset,
- * normalisation), verified against onnxruntime.
+ * batch size (optionally a dynamic height and width too), named input `input` and output
+ * `logits`, and metadata (model, dataset, normalisation), verified against onnxruntime.
  * @packageDocumentation
  */
 export {
@@ -15,8 +15,11 @@ export {
   type ChannelStats,
   type ExportOptions,
   exportOnnx,
+  HEIGHT_DIM,
   INPUT_NAME,
+  inputDims,
   OUTPUT_NAME,
+  WIDTH_DIM,
 } from './export.js';
 export { DEFAULT_OPSET, IR_VERSION } from './proto.js';
 export { writeOnnx } from './write.js';

@@ -53,6 +53,16 @@ describe('igc export', () => {
     expect(
       await main(['export', '--checkpoint', 'c.safetensors', '--onnx', 'out/m.onnx', '--json'], io),
     ).toBe(0);
+    const dyn = memoryIo(dir);
+    expect(
+      await main(
+        ['export', '--checkpoint', 'c.safetensors', '--onnx', 'd.onnx', '--dynamic-size', '--json'],
+        dyn,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(dyn.stdout[0]!).inputs).toEqual([
+      { name: 'input', shape: ['batch', 3, 'height', 'width'] },
+    ]);
     expect(JSON.parse(io.stdout[0]!)).toMatchObject({
       model: 'igc-l24m2-ident-d8',
       outputs: [{ name: 'logits', shape: ['batch', 100] }],

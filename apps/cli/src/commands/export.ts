@@ -8,6 +8,7 @@ import {
   type ExportOptions,
   exportCheckpointToOnnx,
   INPUT_NAME,
+  inputDims,
   OUTPUT_NAME,
   writeOnnx,
 } from '@igcnet/onnx';
@@ -49,7 +50,7 @@ function report(onnx: string, bytes: number, opts: ExportOptions, classes: numbe
     model: opts.modelName,
     opset: opts.opset ?? DEFAULT_OPSET,
     bytes,
-    inputs: [{ name: INPUT_NAME, shape: [BATCH_DIM, ...opts.inputShape] }],
+    inputs: [{ name: INPUT_NAME, shape: inputDims(opts) }],
     outputs: [{ name: OUTPUT_NAME, shape: [BATCH_DIM, classes] }],
     ...(opts.dataset !== undefined ? { dataset: opts.dataset } : {}),
     ...(opts.normalization ? { normalization: opts.normalization } : {}),
@@ -74,6 +75,7 @@ async function fromModel(args: ParsedArgs, name: string, out: string): Promise<E
       dataset,
       ...(normalization ? { normalization } : {}),
       ...(opset !== undefined ? { opset } : {}),
+      ...(flag(args, 'dynamic-size') ? { dynamicSize: true } : {}),
       metadata: { seed: String(seed), weights: 'initial' },
     };
     const bytes = await writeOnnx(out, model, opts);
@@ -95,6 +97,7 @@ async function fromCheckpoint(args: ParsedArgs, path: string, out: string): Prom
     normalizations: NORMALIZATION,
     ...(size !== undefined ? { inputSize: size } : {}),
     ...(opset !== undefined ? { opset } : {}),
+    ...(flag(args, 'dynamic-size') ? { dynamicSize: true } : {}),
   });
   return report(out, r.bytes, r.options, r.numClasses);
 }
@@ -128,13 +131,16 @@ export const exportCommand: Command = {
     '  --num-classes N    classifier outputs, with --model (default 10 or 1000)',
     '  --in-channels C    input channels, with --model (default 3)',
     '  --input-size H     input height = width (default 32 for CIFAR/SVHN nets, 224 for ImageNet)',
+    '  --dynamic-size     symbolic height and width: the graph runs at any input size (it is',
+    '                     traced and checked at --input-size)',
     '  --dataset NAME     dataset for the metadata (cifar10, cifar100, svhn, imagenet, …); with',
     '                     --model it defaults to cifar10 or imagenet, with --checkpoint to the',
     "                     checkpoint's own; its normalisation is recorded too",
     `  --opset N          ONNX opset, ${DEFAULT_OPSET} or later (default ${DEFAULT_OPSET})`,
     '  --json             print {"onnx", "model", "opset", "bytes", "inputs", "outputs", …}',
     '',
-    'The graph takes "input" [batch, C, H, W] (batch is dynamic) and gives "logits"',
+    'The graph takes "input" [batch, C, H, W] (batch is dynamic; H and W too with',
+    '--dynamic-size) and gives "logits"',
     '[batch, classes]; BN is exported in eval mode with its running statistics.',
     '',
     'Examples:',
@@ -149,6 +155,7 @@ export const exportCommand: Command = {
     'num-classes': { type: 'string' },
     'in-channels': { type: 'string' },
     'input-size': { type: 'string' },
+    'dynamic-size': { type: 'boolean' },
     dataset: { type: 'string' },
     opset: { type: 'string' },
     json: { type: 'boolean' },
