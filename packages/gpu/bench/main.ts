@@ -9,7 +9,9 @@
 //   --train        the training throughput (images/s) of IGC-L24M2-d20 at the batch size, on
 //                  WebGPU and on the CPU backend (needs packages/models built). Runs by default on
 //                  a hardware adapter; on a fallback adapter (SwiftShader) only with --train.
-//   --no-train     skip it
+//   --no-train     skip it (and the inference row)
+// With the training row comes an inference row: the eval-mode forward of the same model (every
+// conv → BN → ReLU a fused conv), with the WebGPU dispatches per forward.
 // A step is timed from its first op until the device has finished it (flush + onSubmittedWorkDone).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +98,7 @@ interface Zoo {
   ): {
     forward(x: Tensor): Tensor;
     parameters(): Variable[];
+    eval(): unknown;
     dispose(): void;
   };
 }
@@ -120,6 +123,20 @@ function trainStep(zoo: Zoo, batch: number): Prepared {
       }),
     dispose: () => {
       for (const t of [x, labels, ...vel]) t.dispose();
+      net.dispose();
+    },
+  };
+}
+
+/** One eval-mode forward of IGC-L24M2-d20: running BN statistics, so every conv → BN fuses. */
+function inferStep(zoo: Zoo, batch: number): Prepared {
+  const net = zoo.createModel(TRAIN_MODEL, { seed: 1 });
+  net.eval();
+  const x = randomNormal([batch, 3, 32, 32], { seed: 6 });
+  return {
+    step: () => tidy(() => void net.forward(x)),
+    dispose: () => {
+      x.dispose();
       net.dispose();
     },
   };
@@ -227,38 +244,45 @@ async function main(): Promise<void> {
   }
   if (wantTrain && existsSync(fileURLToPath(MODELS))) {
     const zoo = (await import(MODELS.href)) as Zoo;
-    for (const name of ['webgpu', 'cpu']) {
-      await setBackend(name);
-      const p = trainStep(zoo, batch);
-      const b = getBackend();
-      const once = async (): Promise<number> => {
-        const t0 = performance.now();
-        p.step();
-        if (b === backend) await backend.sync();
-        return performance.now() - t0;
-      };
-      await once();
-      const times: number[] = [];
-      const n = name === 'webgpu' ? minRuns : 3;
-      for (let i = 0; i < n; i++) times.push(await once());
-      p.dispose();
-      const ms = median(times);
-      const imagesPerSec = (batch * 1000) / ms;
-      const row = {
-        workload: 'train',
-        model: TRAIN_MODEL,
-        backend: name,
-        ...(name === 'webgpu' ? { adapter, fallback } : {}),
-        ms: +ms.toFixed(3),
-        imagesPerSec: +imagesPerSec.toFixed(2),
-        runs: times.length,
-        batch,
-      };
-      if (json) console.log(JSON.stringify(row));
-      else
-        say(
-          `${'train'.padEnd(9)} ${name.padEnd(12)} ${ms.toFixed(2).padStart(9)} ${imagesPerSec.toFixed(1).padStart(9)} img/s   ${TRAIN_MODEL} SGD step, batch ${batch}`,
-        );
+    for (const [workload, prepare, what] of [
+      ['train', trainStep, 'SGD step'],
+      ['infer', inferStep, 'eval forward (fused conv → BN → ReLU)'],
+    ] as const) {
+      for (const name of ['webgpu', 'cpu']) {
+        await setBackend(name);
+        const p = prepare(zoo, batch);
+        const b = getBackend();
+        const once = async (): Promise<number> => {
+          const t0 = performance.now();
+          p.step();
+          if (b === backend) await backend.sync();
+          return performance.now() - t0;
+        };
+        await once();
+        const times: number[] = [];
+        const n = name === 'webgpu' ? minRuns : 3;
+        const dispatches = backend.execStats.dispatches;
+        for (let i = 0; i < n; i++) times.push(await once());
+        const perStep = (backend.execStats.dispatches - dispatches) / n;
+        p.dispose();
+        const ms = median(times);
+        const imagesPerSec = (batch * 1000) / ms;
+        const row = {
+          workload,
+          model: TRAIN_MODEL,
+          backend: name,
+          ...(name === 'webgpu' ? { adapter, fallback, dispatches: perStep } : {}),
+          ms: +ms.toFixed(3),
+          imagesPerSec: +imagesPerSec.toFixed(2),
+          runs: times.length,
+          batch,
+        };
+        if (json) console.log(JSON.stringify(row));
+        else
+          say(
+            `${workload.padEnd(9)} ${name.padEnd(12)} ${ms.toFixed(2).padStart(9)} ${imagesPerSec.toFixed(1).padStart(9)} img/s   ${TRAIN_MODEL} ${what}, batch ${batch}${name === 'webgpu' ? `, ${perStep} dispatches` : ''}`,
+          );
+      }
     }
   }
   say('W4 counts only its two convs (BN, ReLU, shuffles excluded); W5 = 3 × W4 conv FLOPs.');

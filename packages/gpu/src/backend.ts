@@ -26,7 +26,10 @@ import { type ExecStats, Executor, type Program } from './exec/executor.js';
 import type { Fields, Values } from './exec/uniforms.js';
 import { webgpuKernels } from './kernels/index.js';
 
-/** Options of `createWebGpuBackend`. */
+/**
+ * Options of `createWebGpuBackend`: those of device acquisition, e.g. `{ subgroups: false }` for
+ * the kernels that reduce through workgroup memory only.
+ */
 export interface WebGpuOptions extends DeviceOptions {}
 
 export class WebGpuBackend implements Backend {
@@ -152,6 +155,15 @@ export class WebGpuBackend implements Backend {
     this.pool.dispose();
     this.device.destroy();
     this.gpuRoot = null;
+  }
+
+  /**
+   * Whether kernels use subgroup operations: the adapter has the `subgroups` feature and it was
+   * not turned off (`{ subgroups: false }` or `IGCNET_GPU_SUBGROUPS=0`). Fixed for the device's
+   * life, so pipeline keys carry it and the cache never mixes variants.
+   */
+  get subgroups(): boolean {
+    return this.adapterInfo.features.includes('subgroups');
   }
 
   /** Whether the backend still holds its device (false after dispose). */

@@ -23,7 +23,6 @@ export {
   WANTED_FEATURES,
 } from './device/device.js';
 export type { ExecStats } from './exec/executor.js';
-export { conv2dFused, type FusedConv2DOptions } from './fused.js';
 
 /** Makes a WebGPU backend (async: the adapter and device are requested asynchronously). */
 export function createWebGpuBackend(opts: WebGpuOptions = {}): Promise<WebGpuBackend> {

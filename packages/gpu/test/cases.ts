@@ -7,11 +7,13 @@ import {
   batchNorm,
   channelShuffle,
   conv2d,
+  fusedConv2d,
   globalAvgPool,
   matmul,
   maxPool2d,
   mul,
   randomNormal,
+  randomUniform,
   relu,
   softmax,
   softmaxCrossEntropy,
@@ -33,6 +35,24 @@ export const CASES: { name: string; build: () => Tensor[] }[] = [
   {
     name: 'conv1x1-groups',
     build: () => [conv2d(rn([2, 8, 4, 4], 3), rn([8, 4, 1, 1], 4), { groups: 2 })],
+  },
+  {
+    name: 'fused-conv-bn-relu',
+    build: () => [
+      fusedConv2d(rn([2, 8, 4, 4], 21), rn([8, 4, 1, 1], 22), {
+        groups: 2,
+        inShuffle: 4,
+        outShuffle: 2,
+        bias: rn([8], 23),
+        bn: {
+          gamma: rn([8], 24),
+          beta: rn([8], 25),
+          mean: rn([8], 26),
+          variance: randomUniform([8], { seed: 27, min: 0.5, max: 2 }),
+        },
+        relu: true,
+      }),
+    ],
   },
   {
     name: 'matmul',

@@ -35,6 +35,14 @@ export {
 export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batchnorm2d.js';
 export { Conv2d, type Conv2dOptions, fmtPair } from './layers/conv2d.js';
 export { Flatten } from './layers/flatten.js';
+export {
+  type ConvEpilogue,
+  type FusableConv,
+  fusableBn,
+  inferenceBn,
+  isFusableConv,
+  isRelu,
+} from './layers/fusion.js';
 export { paddingOf, pairOf, windowOutput } from './layers/geometry.js';
 export type { InitMode, InitOptions } from './layers/init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';

@@ -7,7 +7,7 @@ import type { BenchBackend } from './backend.js';
 import { cpuBench } from './backends/cpu.js';
 import { tfjsWasmBench } from './backends/tfjs-wasm.js';
 import { measure } from './measure.js';
-import { WORKLOADS } from './workloads.js';
+import { SMALL_GROUP_WORKLOADS, WORKLOADS } from './workloads.js';
 
 /** The rows' backends, in print order. A new backend adds one entry here. */
 const BACKENDS: { bench: BenchBackend; variant?: true }[] = [
@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const backends = BACKENDS.filter((b) =>
     names ? names.includes(b.bench.name) : !b.variant || args.includes('--variants'),
   ).map((b) => b.bench);
-  const workloads = WORKLOADS.filter((w) => !only || only.includes(w.id));
+  const workloads = [...WORKLOADS, ...SMALL_GROUP_WORKLOADS].filter(
+    (w) => !only || only.includes(w.id),
+  );
   const say = (s: string): void => {
     if (!json) console.log(s);
   };
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     }
   }
   say('W4 counts only its two convs (BN, ReLU, shuffles excluded); W5 = 3 × W4 conv FLOPs.');
+  say('W6–W8: tiny-group 3×3 convs (batch 64, 32×32), the direct small-group kernels.');
   say(
     'tfjs-wasm W1/W2/W3: one conv2d per group on pre-split NHWC inputs (split/concat not timed).',
   );

@@ -1,7 +1,7 @@
 /** The workloads of the CPU performance issue; FLOPs count 2 per multiply-add. */
 
 /** Workload identifiers. */
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7' | 'W8';
 
 /** One benchmark workload. */
 export interface Workload {
@@ -33,4 +33,22 @@ export const WORKLOADS: readonly Workload[] = [
   { id: 'W3', title: '3×3 conv 64→64', flops: 2 * W3_MACS },
   { id: 'W4', title: 'IGC unit forward (convs only counted)', flops: 2 * (W1_MACS + W2_MACS) },
   { id: 'W5', title: 'IGC unit training step (3× conv FLOPs)', flops: 3 * 2 * (W1_MACS + W2_MACS) },
+];
+
+/** IGC-L24M2's first-stage primary conv: 3×3, 24 groups of 2 channels, 48 channels at 32×32. */
+export const IGC_L24M2 = { channels: 48, groups: 24 } as const;
+/** A depthwise 3×3 conv (groups = channels, the paper's M = 1 case) at 32×32. */
+export const DEPTHWISE = { channels: 32 } as const;
+
+const W6_MACS = pixels * IGC_L24M2.channels * (IGC_L24M2.channels / IGC_L24M2.groups) * 9;
+const W8_MACS = pixels * DEPTHWISE.channels * 9;
+
+/**
+ * Tiny-group convs, the direct small-group kernels' shapes. A separate list: other benchmarks
+ * (the WebGPU one) iterate WORKLOADS and need not know these.
+ */
+export const SMALL_GROUP_WORKLOADS: readonly Workload[] = [
+  { id: 'W6', title: 'IGC-L24M2 primary 3×3, 24 groups of 2', flops: 2 * W6_MACS },
+  { id: 'W7', title: 'W6 training step (3× conv FLOPs)', flops: 3 * 2 * W6_MACS },
+  { id: 'W8', title: 'depthwise 3×3 training step (3× FLOPs)', flops: 3 * 2 * W8_MACS },
 ];

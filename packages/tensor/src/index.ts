@@ -113,6 +113,11 @@ export {
   step,
   sub,
 } from './ops/elementwise.js';
+export {
+  type FusedConv2DOptions,
+  fusedConv2d,
+  type InferenceBatchNorm,
+} from './ops/fused_conv.js';
 export { channelShuffle, concat, flatten, pad, reshape, slice, transpose } from './ops/layout.js';
 export { logSoftmax, oneHot, type Reduction, softmax, softmaxCrossEntropy } from './ops/loss.js';
 export { type MatMulOptions, matmul } from './ops/matmul.js';

@@ -16,6 +16,13 @@ export interface DeviceOptions {
   forceFallbackAdapter?: boolean;
   /** Dawn toggles for Node, e.g. `['enable-dawn-features=...']`. */
   dawnOptions?: string[];
+  /**
+   * Use the adapter's `subgroups` feature (subgroup reductions in Sum, Max, ArgMax, batch-norm
+   * statistics and the softmax rows) when it has one. Default: on, unless the environment sets
+   * `IGCNET_GPU_SUBGROUPS=0`; `false` leaves the feature unrequested, and those kernels reduce
+   * through workgroup memory only (for comparisons, or a driver whose subgroups misbehave).
+   */
+  subgroups?: boolean;
 }
 
 /** Who runs the kernels. */
@@ -32,6 +39,9 @@ export interface AdapterDescription {
   isFallbackAdapter: boolean;
   /** Optional features enabled on the device. */
   features: WantedFeature[];
+  /** With `subgroups` enabled: the adapter's smallest and largest subgroup sizes, when it says. */
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
 }
 
 /** The limits a kernel author sizes work by. */
@@ -70,12 +80,23 @@ function isNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
+/**
+ * Dawn instances by their options, created once per process and never dropped: when one is
+ * garbage-collected while another is in use (a backend disposed, then another created), Dawn
+ * aborts, segfaults or hangs the process (seen on SwiftShader). Destroying the devices on
+ * dispose is enough for Node to exit.
+ */
+const dawnInstances = new Map<string, GPU>();
+
 /** `navigator.gpu`, else Dawn in Node (imported lazily so browsers and CPU-only users never load it). */
 async function findGpu(opts: DeviceOptions): Promise<GPU> {
   if (opts.gpu) return opts.gpu;
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
   if (!isNode()) throw new Error(`webgpu: this browser exposes no navigator.gpu. ${INSTALL_HINT}`);
+  const dawnOptions = opts.dawnOptions ?? [];
+  const known = dawnInstances.get(JSON.stringify(dawnOptions));
+  if (known) return known;
   // A computed specifier keeps bundlers from pulling Dawn into browser bundles.
   const specifier = 'webgpu';
   let mod: { create: (options: string[]) => GPU };
@@ -86,7 +107,16 @@ async function findGpu(opts: DeviceOptions): Promise<GPU> {
       `webgpu: the 'webgpu' package (Dawn for Node) could not be loaded (${String(e)}). ${INSTALL_HINT}`,
     );
   }
-  return mod.create(opts.dawnOptions ?? []);
+  const created = mod.create(dawnOptions);
+  dawnInstances.set(JSON.stringify(dawnOptions), created);
+  return created;
+}
+
+/** `IGCNET_GPU_SUBGROUPS=0` in Node's environment (browsers have none). */
+function subgroupsOffByEnv(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return env?.IGCNET_GPU_SUBGROUPS === '0';
 }
 
 function describe(adapter: GPUAdapter, features: WantedFeature[]): AdapterDescription {
@@ -104,7 +134,7 @@ function describe(adapter: GPUAdapter, features: WantedFeature[]): AdapterDescri
     [description, [vendor, architecture, device].filter(Boolean).join(' ')]
       .filter(Boolean)
       .join(' — ') || 'unknown adapter';
-  return {
+  const d: AdapterDescription = {
     name,
     vendor,
     architecture,
@@ -114,6 +144,11 @@ function describe(adapter: GPUAdapter, features: WantedFeature[]): AdapterDescri
     isFallbackAdapter: isFallback,
     features,
   };
+  if (features.includes('subgroups')) {
+    if (i?.subgroupMinSize) d.subgroupMinSize = i.subgroupMinSize;
+    if (i?.subgroupMaxSize) d.subgroupMaxSize = i.subgroupMaxSize;
+  }
+  return d;
 }
 
 /** Requests an adapter and a device with the adapter's full limits and the optional features it has. */
@@ -129,7 +164,12 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
     throw new Error(`webgpu: requesting an adapter failed (${String(e)}). ${INSTALL_HINT}`);
   }
   if (!adapter) throw new Error(`webgpu: no WebGPU adapter was found. ${INSTALL_HINT}`);
-  const features = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  // Kernels take their variants from the enabled features, so a feature left out here is off
+  // everywhere, with nothing else to keep in step.
+  const useSubgroups = opts.subgroups ?? !subgroupsOffByEnv();
+  const features = WANTED_FEATURES.filter(
+    (f) => adapter.features.has(f) && (f !== 'subgroups' || useSubgroups),
+  );
   const al = adapter.limits;
   const requiredLimits: Record<string, number> = {
     maxBufferSize: al.maxBufferSize,

@@ -1,5 +1,6 @@
 /**
- * Convolutions as implicit GEMMs with a group grid dimension (DESIGN.md):
+ * Convolutions as implicit GEMMs with a group grid dimension (DESIGN.md). Groups of few channels
+ * (where a tile would be mostly empty) run the direct kernels of conv_small.ts first:
  * - forward: M = N·OH·OW, N = Cout/G, K = Cin/G·kh·kw, A read by im2col addressing;
  * - backward data: M = N·H·W, N = Cin/G, K = Cout/G·kh·kw (dy gathered through the stride);
  * - backward filter: M = Cin/G·kh·kw, N = Cout/G, K = N·OH·OW (dwᵀ), split over K.
@@ -7,145 +8,25 @@
  * epilogue fuses bias, inference BN and ReLU; the IGC interleave before and after it is an index
  * remap (`sIn`, `sOut`), so a shuffled input or output moves no data.
  */
-import {
-  type Conv2DGeometry,
-  convShapeOf,
-  type KernelTable,
-  type TensorInfo,
-} from '@igcnet/tensor';
+import type { Conv2DGeometry, KernelTable, TensorInfo } from '@igcnet/tensor';
 import type { WebGpuBackend } from '../backend.js';
 import { gpu, storage } from './common.js';
+import {
+  CHANNELS,
+  CONV_FIELDS,
+  type ConvFields,
+  convGeo,
+  convUniforms,
+  type Epilogue,
+  epilogueFn,
+  epilogueInputs,
+  isPointwise,
+} from './conv_shared.js';
+import { trySmallConvBackData, trySmallConvBackFilter, trySmallConvForward } from './conv_small.js';
 import { type GemmSpec, runGemm } from './gemm.js';
 
-const convFields = {
-  n: 'i32',
-  cin: 'i32',
-  h: 'i32',
-  w: 'i32',
-  cout: 'i32',
-  oh: 'i32',
-  ow: 'i32',
-  kh: 'i32',
-  kw: 'i32',
-  sh: 'i32',
-  sw: 'i32',
-  pt: 'i32',
-  pl: 'i32',
-  dh: 'i32',
-  dw: 'i32',
-  cinG: 'i32',
-  coutG: 'i32',
-  sIn: 'i32',
-  sOut: 'i32',
-  eps: 'f32',
-} as const;
-
-/** Geometry of one convolution. */
-export interface ConvGeo {
-  n: number;
-  cin: number;
-  h: number;
-  w: number;
-  cout: number;
-  oh: number;
-  ow: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  pt: number;
-  pl: number;
-  dh: number;
-  dw: number;
-  groups: number;
-}
-
-/** The shared Conv2D geometry of `@igcnet/tensor`, under the short names the WGSL uniforms use. */
-export function convGeo(x: readonly number[], w: readonly number[], a: Conv2DGeometry): ConvGeo {
-  const s = convShapeOf(x, w, a);
-  return {
-    n: s.n,
-    cin: s.cin,
-    h: s.h,
-    w: s.w,
-    cout: s.cout,
-    kh: s.kh,
-    kw: s.kw,
-    oh: s.outH,
-    ow: s.outW,
-    sh: s.strideH,
-    sw: s.strideW,
-    pt: s.padTop,
-    pl: s.padLeft,
-    dh: s.dilationH,
-    dw: s.dilationW,
-    groups: s.groups,
-  };
-}
-
-/**
- * WGSL: the folded interleave. The conv reads input channel c from channel srcCh(c) of x (x is
- * channelShuffle'd by sIn on the fly) and writes output channel co to channel dstCh(co) (the
- * result comes out channelShuffle'd by sOut). With sIn = sOut = 1 both are the identity.
- */
-const CHANNELS = `fn srcCh(c: i32) -> i32 { return (c % P.sIn) * (P.cin / P.sIn) + c / P.sIn; }
-fn dstCh(co: i32) -> i32 { let per = P.cout / P.sOut; return (co % per) * P.sOut + co / per; }
-`;
-
-function isPointwise(s: ConvGeo): boolean {
-  return (
-    s.kh === 1 &&
-    s.kw === 1 &&
-    s.sh === 1 &&
-    s.sw === 1 &&
-    s.pt === 0 &&
-    s.pl === 0 &&
-    s.oh === s.h &&
-    s.ow === s.w
-  );
-}
-
-function uniformValues(s: ConvGeo, sIn = 1, sOut = 1, eps = 0) {
-  return {
-    n: s.n,
-    cin: s.cin,
-    h: s.h,
-    w: s.w,
-    cout: s.cout,
-    oh: s.oh,
-    ow: s.ow,
-    kh: s.kh,
-    kw: s.kw,
-    sh: s.sh,
-    sw: s.sw,
-    pt: s.pt,
-    pl: s.pl,
-    dh: s.dh,
-    dw: s.dw,
-    cinG: s.cin / s.groups,
-    coutG: s.cout / s.groups,
-    sIn,
-    sOut,
-    eps,
-  };
-}
-
-/** What the forward epilogue fuses. */
-export interface Epilogue {
-  bias: boolean;
-  /** Inference batch norm from gamma, beta, running mean and variance. */
-  bn: boolean;
-  relu: boolean;
-}
-
-function forwardSpec(pointwise: boolean, ep: Epilogue): GemmSpec<typeof convFields> {
-  let inputs = storage(0, 'X', 'f32') + storage(1, 'Wt', 'f32');
-  let next = 2;
-  if (ep.bias) inputs += storage(next++, 'Bias', 'f32');
-  if (ep.bn) {
-    inputs += storage(next++, 'Gamma', 'f32') + storage(next++, 'Beta', 'f32');
-    inputs += storage(next++, 'Mean', 'f32') + storage(next++, 'Var', 'f32');
-  }
+function forwardSpec(pointwise: boolean, ep: Epilogue): GemmSpec<ConvFields> {
+  const inputs = storage(0, 'X', 'f32') + storage(1, 'Wt', 'f32') + epilogueInputs(ep, 2).wgsl;
   const srcChannel = 'let src = srcCh(g * P.cinG + ci);';
   const readA = pointwise
     ? `struct RowA { base: i32 }
@@ -170,7 +51,7 @@ fn readA(r: RowA, g: i32, k: i32) -> f32 {
 }`;
   return {
     key: `conv-fwd:${pointwise ? '1x1' : 'kxk'}:${ep.bias ? 'b' : ''}${ep.bn ? 'n' : ''}${ep.relu ? 'r' : ''}`,
-    fields: convFields,
+    fields: CONV_FIELDS,
     inputs,
     functions: `${CHANNELS}${readA}
 struct ColB { base: i32 }
@@ -180,14 +61,8 @@ fn outIndex(g: i32, m: i32, j: i32) -> i32 {
   let ohw = P.oh * P.ow;
   return (m / ohw * P.cout + dstCh(g * P.coutG + j)) * ohw + m % ohw;
 }
-fn epilogue(g: i32, m: i32, j: i32, v: f32) -> f32 {
-  let co = g * P.coutG + j;
-  var r = v;
-  ${ep.bias ? 'r = r + Bias[co];' : ''}
-  ${ep.bn ? 'r = (r - Mean[co]) * (Gamma[co] * inverseSqrt(Var[co] + P.eps)) + Beta[co];' : ''}
-  ${ep.relu ? 'r = max(r, 0.0);' : ''}
-  return r;
-}`,
+${epilogueFn(ep)}
+fn epilogue(g: i32, m: i32, j: i32, v: f32) -> f32 { return applyEpilogue(g * P.coutG + j, v); }`,
     hasEpilogue: ep.bias || ep.bn || ep.relu,
     aKFast: false,
     bKFast: true,
@@ -200,7 +75,7 @@ fn epilogue(g: i32, m: i32, j: i32, v: f32) -> f32 {
   };
 }
 
-function backDataSpec(pointwise: boolean): GemmSpec<typeof convFields> {
+function backDataSpec(pointwise: boolean): GemmSpec<ConvFields> {
   const readA = pointwise
     ? `struct RowA { base: i32 }
 fn rowA(g: i32, m: i32) -> RowA {
@@ -224,7 +99,7 @@ fn readA(r: RowA, g: i32, k: i32) -> f32 {
 }`;
   return {
     key: `conv-bwd-data:${pointwise ? '1x1' : 'kxk'}`,
-    fields: convFields,
+    fields: CONV_FIELDS,
     inputs: storage(0, 'DY', 'f32') + storage(1, 'Wt', 'f32'),
     functions: `${CHANNELS}${readA}
 struct ColB { base: i32 }
@@ -247,7 +122,7 @@ fn outIndex(g: i32, m: i32, j: i32) -> i32 {
  * dwᵀ per group as a GEMM: rows are filter taps (ci, ky, kx) — the longer side, so tiles fill —
  * columns are output channels, K runs over images × pixels.
  */
-function backFilterSpec(pointwise: boolean): GemmSpec<typeof convFields> {
+function backFilterSpec(pointwise: boolean): GemmSpec<ConvFields> {
   const xSide = pointwise
     ? `struct RowA { base: i32 }
 fn rowA(g: i32, j: i32) -> RowA { return RowA(srcCh(g * P.cinG + j) * P.h * P.w); }
@@ -269,7 +144,7 @@ fn readA(r: RowA, g: i32, k: i32) -> f32 {
 }`;
   return {
     key: `conv-bwd-filter:${pointwise ? '1x1' : 'kxk'}`,
-    fields: convFields,
+    fields: CONV_FIELDS,
     inputs: storage(0, 'DY', 'f32') + storage(1, 'X', 'f32'),
     functions: `${CHANNELS}${xSide}
 struct ColB { base: i32 }
@@ -334,6 +209,8 @@ export function convForward(
   if (f.bias) inputs.push(g.buf(f.bias));
   if (f.bn)
     inputs.push(g.buf(f.bn.gamma), g.buf(f.bn.beta), g.buf(f.bn.mean), g.buf(f.bn.variance));
+  const sh = { sIn: f.inShuffle ?? 1, sOut: f.outShuffle ?? 1 };
+  if (trySmallConvForward(g, s, ep, inputs, g.buf(out), sh, f.bn?.eps ?? 0)) return out;
   const cinG = s.cin / s.groups;
   runGemm(
     g,
@@ -348,27 +225,14 @@ export function convForward(
       total: s.n * s.cout * s.oh * s.ow,
       allowSplit: false,
     },
-    uniformValues(s, f.inShuffle ?? 1, f.outShuffle ?? 1, f.bn?.eps ?? 0),
+    convUniforms(s, f.inShuffle ?? 1, f.outShuffle ?? 1, f.bn?.eps ?? 0),
     { a: false, b: true },
   );
   return out;
 }
 
-/**
- * Optional attributes the contract may grow (see the package notes): the interleave folded into a
- * conv, for training as well as inference. Present on the attrs object, they are honoured by all
- * three conv kernels; absent, they mean 1 (no shuffle).
- */
-export interface FoldedShuffleAttrs {
-  /** Groups of a channelShuffle applied to x before the conv. */
-  inShuffle?: number;
-  /** Groups of a channelShuffle applied to the conv's output. */
-  outShuffle?: number;
-}
-
-function shuffles(attrs: object): [number, number] {
-  const a = attrs as FoldedShuffleAttrs;
-  return [a.inShuffle ?? 1, a.outShuffle ?? 1];
+function shuffles(attrs: Conv2DGeometry): [number, number] {
+  return [attrs.inShuffle ?? 1, attrs.outShuffle ?? 1];
 }
 
 /** Convolution kernels of the WebGPU backend. */
@@ -384,10 +248,21 @@ export const convKernels: KernelTable = {
     );
   },
 
+  // Inference: bias, BN and ReLU in the GEMM epilogue, the interleaves in its indexing.
+  FusedConv2D: ({ inputs: { x, w, bias, gamma, beta, mean, variance }, attrs, backend }) => {
+    const [inShuffle, outShuffle] = shuffles(attrs);
+    const f: FusedInputs = { relu: attrs.relu, inShuffle, outShuffle };
+    if (bias) f.bias = bias;
+    if (gamma && beta && mean && variance) f.bn = { gamma, beta, mean, variance, eps: attrs.eps };
+    return convForward(gpu(backend), x, w, attrs, f);
+  },
+
   Conv2DBackpropInput: ({ inputs: { dy, w }, attrs, backend }) => {
     const g = gpu(backend);
     const s = convGeo(attrs.inputShape, w.shape, attrs);
     const out = g.alloc(attrs.inputShape, 'float32');
+    const [sIn, sOut] = shuffles(attrs);
+    if (trySmallConvBackData(g, s, g.buf(dy), g.buf(w), g.buf(out), { sIn, sOut })) return out;
     const coutG = s.cout / s.groups;
     runGemm(
       g,
@@ -402,7 +277,7 @@ export const convKernels: KernelTable = {
         total: s.n * s.cin * s.h * s.w,
         allowSplit: true,
       },
-      uniformValues(s, ...shuffles(attrs)),
+      convUniforms(s, ...shuffles(attrs)),
     );
     return out;
   },
@@ -411,6 +286,8 @@ export const convKernels: KernelTable = {
     const g = gpu(backend);
     const s = convGeo(x.shape, attrs.filterShape, attrs);
     const out = g.alloc(attrs.filterShape, 'float32');
+    const [sIn, sOut] = shuffles(attrs);
+    if (trySmallConvBackFilter(g, s, g.buf(dy), g.buf(x), g.buf(out), { sIn, sOut })) return out;
     const cinG = s.cin / s.groups;
     runGemm(
       g,
@@ -425,7 +302,7 @@ export const convKernels: KernelTable = {
         total: s.cout * cinG * s.kh * s.kw,
         allowSplit: true,
       },
-      uniformValues(s, ...shuffles(attrs)),
+      convUniforms(s, ...shuffles(attrs)),
       { a: (s.h * s.w) % 4 === 0, b: (s.oh * s.ow) % 4 === 0 },
     );
     return out;

@@ -13,7 +13,14 @@
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
 import type { Fields, Values } from '../exec/uniforms.js';
-import { grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
+import {
+  enableSubgroups,
+  grid1d,
+  groupReduce,
+  LINEAR_ARGS,
+  LINEAR_INDEX,
+  storage,
+} from './common.js';
 
 export const GEMM_FIELDS = {
   M: 'i32',
@@ -232,17 +239,24 @@ ${spec.functions}
  * Tiny outputs with a long K (the backward filter of a 1×1 conv with 4 channels per group): one
  * 64-thread workgroup per output strides over K and sums in a tree; tiles would be mostly empty.
  */
-function dotProgram<F extends Fields>(spec: GemmSpec<F>, nInputs: number): Program<GemmFields & F> {
+function dotProgram<F extends Fields>(
+  spec: GemmSpec<F>,
+  nInputs: number,
+  subgroups: boolean,
+): Program<GemmFields & F> {
   return {
-    key: `gemm-dot:${spec.key}`,
+    key: `gemm-dot:${spec.key}${subgroups ? ':subgroup' : ''}`,
     fields: { ...GEMM_FIELDS, ...spec.fields },
-    code: (u) => `${spec.inputs}${storage(nInputs, 'O', 'f32', true)}${u}
+    code: (
+      u,
+    ) => `${enableSubgroups(subgroups)}${spec.inputs}${storage(nInputs, 'O', 'f32', true)}${u}
 ${spec.functions}
-var<workgroup> part: array<f32, 64>;
+${groupReduce('dotSum', 'f32', 'add', 64, subgroups)}
 @compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
     @builtin(local_invocation_index) li: u32) {
   let o = i32(wid.x + wid.y * nwg.x);
   let mn = P.M * P.N;
+  // Whole workgroups leave together, so the reduction below stays in uniform control flow.
   if (o >= mn * (P.total / mn)) { return; }
   let b = o / mn;
   let m = (o % mn) % P.M;
@@ -251,13 +265,8 @@ var<workgroup> part: array<f32, 64>;
   let cb = colB(b, n);
   var acc = 0.0;
   for (var k = i32(li); k < P.K; k += 64) { acc = acc + readA(ra, b, k) * readB(cb, b, k); }
-  part[li] = acc;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (li < s) { part[li] = part[li] + part[li + s]; }
-    workgroupBarrier();
-  }
-  if (li == 0u) { O[outIndex(b, m, n)] = ${spec.hasEpilogue ? 'epilogue(b, m, n, part[0])' : 'part[0]'}; }
+  let total = dotSum(li, acc);
+  if (li == 0u) { O[outIndex(b, m, n)] = ${spec.hasEpilogue ? 'epilogue(b, m, n, total)' : 'total'}; }
 }`,
   };
 }
@@ -273,10 +282,11 @@ export const DIRECT_MAX_K = Number(
     ?.IGCNET_GPU_DIRECT_K ?? 32,
 );
 
-const sumFields = { n: 'i32', splits: 'i32' } as const;
+const sumFields = { n: 'i32', parts: 'i32' } as const;
 
-const sumSplitsProgram: Program<typeof sumFields> = {
-  key: 'gemm-sum-splits',
+/** O[i] = Σ_s S[s·n + i]: adds up the partial results of a reduction split into `parts`. */
+export const sumPartsProgram: Program<typeof sumFields> = {
+  key: 'sum-parts',
   fields: sumFields,
   code: (u) => `const WG = 256u;
 ${storage(0, 'S', 'f32')}${storage(1, 'O', 'f32', true)}${u}
@@ -284,7 +294,7 @@ ${storage(0, 'S', 'f32')}${storage(1, 'O', 'f32', true)}${u}
   ${LINEAR_INDEX}
   if (i >= P.n) { return; }
   var acc = 0.0;
-  for (var s = 0; s < P.splits; s++) { acc += S[s * P.n + i]; }
+  for (var s = 0; s < P.parts; s++) { acc += S[s * P.n + i]; }
   O[i] = acc;
 }`,
 };
@@ -336,7 +346,12 @@ export function runGemm<F extends Fields>(
   if (K === 0) kPerSplit = 0;
   const all = { ...values, M, N, K, splits, kPerSplit, total } as unknown as Values<GemmFields & F>;
   if (M * N <= 64 && K >= 1024) {
-    g.run(dotProgram(spec, inputs.length), [...inputs, out], all, grid1d(batch * M * N, 1, maxDim));
+    g.run(
+      dotProgram(spec, inputs.length, g.subgroups),
+      [...inputs, out],
+      all,
+      grid1d(batch * M * N, 1, maxDim),
+    );
     return;
   }
   // Short K, or N too narrow to fill a 16-wide tile column (a conv with ≤ 4 channels per group
@@ -368,6 +383,6 @@ export function runGemm<F extends Fields>(
     gy,
     batch * splits,
   ]);
-  g.run(sumSplitsProgram, [scratch, out], { n: total, splits }, grid1d(total));
+  g.run(sumPartsProgram, [scratch, out], { n: total, parts: splits }, grid1d(total));
   g.releaseScratch(scratch);
 }

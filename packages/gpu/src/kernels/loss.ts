@@ -1,14 +1,16 @@
 /**
  * Classification kernels along the last axis: Softmax, LogSoftmax and SoftmaxCrossEntropy (one
- * 64-thread workgroup per row: max, then sum of exponentials, both tree reductions), OneHot and
- * TopK.
+ * 64-thread workgroup per row: max, then sum of exponentials, both `groupReduce` reductions:
+ * subgroups where the device has them, else barrier trees), OneHot and TopK.
  */
 import type { KernelTable } from '@igcnet/tensor';
 import type { Program } from '../exec/executor.js';
 import {
   count,
+  enableSubgroups,
   gpu,
   grid1d,
+  groupReduce,
   LINEAR_ARGS,
   LINEAR_INDEX,
   SPECIAL_FLOATS,
@@ -18,51 +20,36 @@ import {
 
 const rowFields = { rows: 'i32', len: 'i32' } as const;
 
-const ROW_LSE = `var<workgroup> part: array<f32, 64>;
-fn treeMax(lid: u32, v: f32) -> f32 {
-  part[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (lid < s) { part[lid] = max(part[lid], part[lid + s]); }
-    workgroupBarrier();
-  }
-  let r = part[0];
-  workgroupBarrier();
-  return r;
-}
-fn treeSum(lid: u32, v: f32) -> f32 {
-  part[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (lid < s) { part[lid] = part[lid] + part[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = part[0];
-  workgroupBarrier();
-  return r;
-}
+/** WGSL: the row reductions (subgroups when `sg`) and `rowLse`. */
+function rowLse(sg: boolean): string {
+  return `${groupReduce('rowMax', 'f32', 'max', 64, sg)}${groupReduce('rowSum', 'f32', 'add', 64, sg)}
 /** log Σ exp over row \`row\` (−∞ for an all −∞ row). */
 fn rowLse(lid: u32, base: i32) -> f32 {
   var m = negInf();
   for (var j = i32(lid); j < P.len; j += 64) { m = max(m, X[base + j]); }
-  m = treeMax(lid, m);
+  m = rowMax(lid, m);
   var s = 0.0;
   if (m != negInf()) {
     for (var j = i32(lid); j < P.len; j += 64) { s += exp(X[base + j] - m); }
   }
-  s = treeSum(lid, s);
+  s = rowSum(lid, s);
   return select(m + log(s), m, m == negInf());
 }
 `;
+}
 
 const ROW_ENTRY = `@compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
     @builtin(local_invocation_id) lid: vec3<u32>) {
   let row = i32(wid.x + wid.y * nwg.x);
+  // The whole workgroup leaves together: control flow stays uniform for the row reductions.
   if (row >= P.rows) { return; }
   let base = row * P.len;
   let lse = rowLse(lid.x, base);`;
 
-function rowProgram(kind: 'softmax' | 'logSoftmax' | 'sce'): Program<typeof rowFields> {
+function rowProgram(
+  kind: 'softmax' | 'logSoftmax' | 'sce',
+  sg: boolean,
+): Program<typeof rowFields> {
   const bindings =
     kind === 'sce'
       ? storage(0, 'X', 'f32') + storage(1, 'Labels', 'i32') + storage(2, 'O', 'f32', true)
@@ -81,9 +68,11 @@ function rowProgram(kind: 'softmax' | 'logSoftmax' | 'sce'): Program<typeof rowF
     ${kind === 'softmax' ? 'O[base + j] = exp(X[base + j] - lse);' : 'O[base + j] = X[base + j] - lse;'}
   }`;
   return {
-    key: `rows:${kind}`,
+    key: `rows:${kind}${sg ? ':subgroup' : ''}`,
     fields: rowFields,
-    code: (u) => `${bindings}${u}${SPECIAL_FLOATS}${ROW_LSE}${ROW_ENTRY}${body}
+    code: (
+      u,
+    ) => `${enableSubgroups(sg)}${bindings}${u}${SPECIAL_FLOATS}${rowLse(sg)}${ROW_ENTRY}${body}
 }`,
   };
 }
@@ -151,14 +140,24 @@ export const lossKernels: KernelTable = {
     const g = gpu(backend);
     const out = g.alloc(x.shape, 'float32');
     const [r, len] = rows(x.shape);
-    g.run(rowProgram('softmax'), [g.buf(x), g.buf(out)], { rows: r, len }, grid1d(r, 1));
+    g.run(
+      rowProgram('softmax', g.subgroups),
+      [g.buf(x), g.buf(out)],
+      { rows: r, len },
+      grid1d(r, 1),
+    );
     return out;
   },
   LogSoftmax: ({ inputs: { x }, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(x.shape, 'float32');
     const [r, len] = rows(x.shape);
-    g.run(rowProgram('logSoftmax'), [g.buf(x), g.buf(out)], { rows: r, len }, grid1d(r, 1));
+    g.run(
+      rowProgram('logSoftmax', g.subgroups),
+      [g.buf(x), g.buf(out)],
+      { rows: r, len },
+      grid1d(r, 1),
+    );
     return out;
   },
   SoftmaxCrossEntropy: ({ inputs: { logits, labels }, backend }) => {
@@ -166,7 +165,7 @@ export const lossKernels: KernelTable = {
     const [n, c] = logits.shape as [number, number];
     const out = g.alloc([n], 'float32');
     g.run(
-      rowProgram('sce'),
+      rowProgram('sce', g.subgroups),
       [g.buf(logits), g.buf(labels), g.buf(out)],
       { rows: n, len: c },
       grid1d(n, 1),

@@ -1,37 +1,38 @@
 /**
  * Batch normalisation over every axis but 1. Statistics are parallel reductions: one 64-thread
  * workgroup per channel, two passes (mean, then centred squares) so that no cancellation creeps
- * in; normalisation and dx are elementwise kernels. (256-thread workgroups were 6× slower on
+ * in, each combined by `groupReduce` (subgroups where the device has them, else a barrier tree);
+ * normalisation and dx are elementwise kernels. (256-thread workgroups were 6× slower on
  * SwiftShader, whose barriers switch between many coroutines.)
  */
 import type { KernelTable, TensorInfo } from '@igcnet/tensor';
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
-import { count, gpu, grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
+import {
+  count,
+  enableSubgroups,
+  gpu,
+  grid1d,
+  groupReduce,
+  LINEAR_ARGS,
+  LINEAR_INDEX,
+  storage,
+} from './common.js';
 
 const statFields = { n: 'i32', c: 'i32', plane: 'i32', eps: 'f32' } as const;
 
-/** WGSL: workgroup tree sum of `v` into part[0] (all threads call it). */
-const TREE = `var<workgroup> part: array<f32, 64>;
-fn treeSum(lid: u32, v: f32) -> f32 {
-  part[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (lid < s) { part[lid] = part[lid] + part[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = part[0];
-  workgroupBarrier();
-  return r;
+/** Pipeline keys carry the variant: `bn-stats` / `bn-stats:subgroup`. */
+function variantKey(key: string, sg: boolean): string {
+  return sg ? `${key}:subgroup` : key;
 }
-`;
 
-const statsProgram: Program<typeof statFields> = {
-  key: 'bn-stats',
-  fields: statFields,
-  code: (
-    u,
-  ) => `${storage(0, 'X', 'f32')}${storage(1, 'Mean', 'f32', true)}${storage(2, 'Var', 'f32', true)}${u}${TREE}
+const statsPrograms = [false, true].map(
+  (sg): Program<typeof statFields> => ({
+    key: variantKey('bn-stats', sg),
+    fields: statFields,
+    code: (u) =>
+      `${enableSubgroups(sg)}${storage(0, 'X', 'f32')}${storage(1, 'Mean', 'f32', true)}${storage(2, 'Var', 'f32', true)}${u}` +
+      `${groupReduce('sumMean', 'f32', 'add', 64, sg)}${groupReduce('sumVar', 'f32', 'add', 64, sg)}
 @compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let ch = i32(wid.x);
   let total = P.n * P.plane;
@@ -41,7 +42,7 @@ const statsProgram: Program<typeof statFields> = {
     let base = (b * P.c + ch) * P.plane;
     for (var q = i32(lid.x); q < P.plane; q += 64) { s += X[base + q]; }
   }
-  let mean = treeSum(lid.x, s) / f32(total);
+  let mean = sumMean(lid.x, s) / f32(total);
   var ss = 0.0;
   for (var b = 0; b < P.n; b++) {
     let base = (b * P.c + ch) * P.plane;
@@ -50,18 +51,20 @@ const statsProgram: Program<typeof statFields> = {
       ss += d * d;
     }
   }
-  let variance = treeSum(lid.x, ss) / f32(total);
+  let variance = sumVar(lid.x, ss) / f32(total);
   if (lid.x == 0u) { Mean[ch] = mean; Var[ch] = variance; }
 }`,
-};
+  }),
+);
 
-const gradStatsProgram: Program<typeof statFields> = {
-  key: 'bn-grad-stats',
-  fields: statFields,
-  // dβ = Σdy, dγ = Σdy·x̂.
-  code: (u) =>
-    `${storage(0, 'DY', 'f32')}${storage(1, 'X', 'f32')}${storage(2, 'Mean', 'f32')}${storage(3, 'Var', 'f32')}` +
-    `${storage(4, 'DGamma', 'f32', true)}${storage(5, 'DBeta', 'f32', true)}${u}${TREE}
+const gradStatsPrograms = [false, true].map(
+  (sg): Program<typeof statFields> => ({
+    key: variantKey('bn-grad-stats', sg),
+    fields: statFields,
+    // dβ = Σdy, dγ = Σdy·x̂, reduced together as one vec2 (one set of barriers for both).
+    code: (u) =>
+      `${enableSubgroups(sg)}${storage(0, 'DY', 'f32')}${storage(1, 'X', 'f32')}${storage(2, 'Mean', 'f32')}${storage(3, 'Var', 'f32')}` +
+      `${storage(4, 'DGamma', 'f32', true)}${storage(5, 'DBeta', 'f32', true)}${u}${groupReduce('channelSums', 'vec2<f32>', 'add', 64, sg)}
 @compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let ch = i32(wid.x);
   let total = P.n * P.plane;
@@ -76,11 +79,11 @@ const gradStatsProgram: Program<typeof statFields> = {
       sdyx += d * (X[base + q] - m);
     }
   }
-  let a = treeSum(lid.x, sdy);
-  let b = treeSum(lid.x, sdyx);
-  if (lid.x == 0u) { DBeta[ch] = a; DGamma[ch] = b * inverseSqrt(Var[ch] + P.eps); }
+  let sums = channelSums(lid.x, vec2<f32>(sdy, sdyx));
+  if (lid.x == 0u) { DBeta[ch] = sums.x; DGamma[ch] = sums.y * inverseSqrt(Var[ch] + P.eps); }
 }`,
-};
+  }),
+);
 
 const ewFields = { total: 'i32', c: 'i32', plane: 'i32', count: 'f32', eps: 'f32' } as const;
 
@@ -151,7 +154,12 @@ export const normKernels: KernelTable = {
     const [n, c, plane] = dims(x.shape);
     const mean = g.alloc([c], 'float32');
     const variance = g.alloc([c], 'float32');
-    g.run(statsProgram, [g.buf(x), g.buf(mean), g.buf(variance)], { n, c, plane, eps }, [c, 1, 1]);
+    g.run(
+      statsPrograms[+g.subgroups]!,
+      [g.buf(x), g.buf(mean), g.buf(variance)],
+      { n, c, plane, eps },
+      [c, 1, 1],
+    );
     return [normalize(g, x, gamma, beta, mean, variance, eps), mean, variance] as const;
   },
   BatchNormTrainGrad: ({ inputs: { dy, x, gamma, mean, variance }, attrs: { eps }, backend }) => {
@@ -160,7 +168,7 @@ export const normKernels: KernelTable = {
     const dgamma = g.alloc([c], 'float32');
     const dbeta = g.alloc([c], 'float32');
     g.run(
-      gradStatsProgram,
+      gradStatsPrograms[+g.subgroups]!,
       [g.buf(dy), g.buf(x), g.buf(mean), g.buf(variance), g.buf(dgamma), g.buf(dbeta)],
       { n, c, plane, eps },
       [c, 1, 1],

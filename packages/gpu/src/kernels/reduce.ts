@@ -1,12 +1,17 @@
-/** Reductions: Sum and Max over any axes as parallel tree reductions, and ArgMax. */
+/**
+ * Reductions: Sum and Max over any axes as parallel workgroup reductions (subgroup operations
+ * where the device has them, else a barrier tree), and ArgMax.
+ */
 import type { KernelTable, TensorInfo } from '@igcnet/tensor';
 import type { Program } from '../exec/executor.js';
 import { vecAt } from '../exec/uniforms.js';
 import {
   collapse,
   count,
+  enableSubgroups,
   gpu,
   grid1d,
+  groupReduce,
   LINEAR_ARGS,
   LINEAR_INDEX,
   SPECIAL_FLOATS,
@@ -40,10 +45,15 @@ function combine(op: RedOp, t: 'f32' | 'i32'): string {
 
 /**
  * One workgroup per output (`tree`), each thread striding over the reduced elements and the
- * workgroup combining its partials in shared memory; or one thread per output (`serial`) when the
- * reduced extent is short.
+ * workgroup combining its partials (`groupReduce`: subgroups when `sg`, else a barrier tree); or
+ * one thread per output (`serial`) when the reduced extent is short.
  */
-function reduceProgram(op: RedOp, t: 'f32' | 'i32', serial: boolean): Program<typeof redFields> {
+function reduceProgram(
+  op: RedOp,
+  t: 'f32' | 'i32',
+  serial: boolean,
+  sg: boolean,
+): Program<typeof redFields> {
   const offsets = `fn keptOffset(o: i32) -> i32 {
   var off = 0; var rem = o;
   for (var d = P.kRank - 1; d >= 0; d--) {
@@ -74,27 +84,24 @@ fn combine(a: ${t}, b: ${t}) -> ${t} { return ${combine(op, t)}; }
   for (var r = 0; r < P.nRed; r++) { acc = combine(acc, X[base + redOffset(r)]); }
   O[i] = acc;
 }`
-    : `var<workgroup> part: array<${t}, 64>;
+    : `${groupReduce('groupCombine', t, op === 'sum' ? 'add' : 'max', 64, sg)}
 @compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
     @builtin(local_invocation_id) lid: vec3<u32>) {
   let o = i32(wid.x + wid.y * nwg.x);
+  // The whole workgroup leaves together: control flow stays uniform for the reduction below.
   if (o >= P.nOut) { return; }
   let base = keptOffset(o);
   var acc: ${t} = ${init(op, t)};
   for (var r = i32(lid.x); r < P.nRed; r += 64) { acc = combine(acc, X[base + redOffset(r)]); }
-  part[lid.x] = acc;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { part[lid.x] = combine(part[lid.x], part[lid.x + s]); }
-    workgroupBarrier();
-  }
-  if (lid.x == 0u) { O[o] = part[0]; }
+  let total = groupCombine(lid.x, acc);
+  if (lid.x == 0u) { O[o] = total; }
 }`;
+  const variant = serial ? 'serial' : sg ? 'subgroup' : 'tree';
   return {
-    key: `reduce:${op}:${t}:${serial ? 'serial' : 'tree'}`,
+    key: `reduce:${op}:${t}:${variant}`,
     fields: redFields,
     code: (u) =>
-      `${storage(0, 'X', t)}${storage(1, 'O', t, true)}${u}${SPECIAL_FLOATS}${offsets}${body}`,
+      `${enableSubgroups(!serial && sg)}${storage(0, 'X', t)}${storage(1, 'O', t, true)}${u}${SPECIAL_FLOATS}${offsets}${body}`,
   };
 }
 
@@ -139,7 +146,7 @@ export function reduceInto(
     rStr: r.strides[0]!,
   };
   g.run(
-    reduceProgram(op, t, serial),
+    reduceProgram(op, t, serial, g.subgroups),
     [g.buf(x), g.buf(out)],
     vals,
     serial ? grid1d(nOut) : grid1d(nOut, 1),
@@ -149,6 +156,7 @@ export function reduceInto(
 
 const argFields = { nOut: 'i32', len: 'i32', inner: 'i32' } as const;
 
+/** One thread per output, walking the axis: short axes, and devices without subgroups. */
 function argmaxProgram(t: 'f32' | 'i32'): Program<typeof argFields> {
   return {
     key: `argmax:${t}`,
@@ -172,6 +180,70 @@ ${storage(0, 'X', t)}${storage(1, 'O', 'i32', true)}${u}
   };
 }
 
+/**
+ * One 64-thread workgroup per output, for long axes on devices with subgroups. The first maximum
+ * must win, as on the CPU (`v > best`, so a NaN never wins unless it comes first): values become
+ * u32 keys whose order is that comparison's (NaN at index 0 above everything, NaN elsewhere below
+ * everything, −0 equal to +0), each thread keeps the first largest key of its strided share, and
+ * the workgroup takes the largest key, then the smallest index among the lanes holding it
+ * (subgroupMax, then subgroupMin); partials cross subgroups as in `groupReduce`.
+ */
+function argmaxGroupProgram(t: 'f32' | 'i32'): Program<typeof argFields> {
+  const key =
+    t === 'f32'
+      ? `fn key(v: f32, j: i32) -> u32 {
+  if (isNan(v)) { return select(0u, 0xffffffffu, j == 0); }
+  let b = select(bitcast<u32>(v), 0u, v == 0.0);
+  return select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
+}`
+      : 'fn key(v: i32, j: i32) -> u32 { return bitcast<u32>(v) ^ 0x80000000u; }';
+  return {
+    key: `argmax:${t}:subgroup`,
+    fields: argFields,
+    code: (
+      u,
+    ) => `${enableSubgroups(true)}${storage(0, 'X', t)}${storage(1, 'O', 'i32', true)}${u}${SPECIAL_FLOATS}
+${key}
+const NONE = 2147483647;
+var<workgroup> partKey: array<u32, 64>;
+var<workgroup> partIdx: array<i32, 64>;
+@compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+    @builtin(local_invocation_id) lid: vec3<u32>) {
+  let o = i32(wid.x + wid.y * nwg.x);
+  // The whole workgroup leaves together: control flow stays uniform for the subgroup operations.
+  if (o >= P.nOut) { return; }
+  let base = (o / P.inner) * P.len * P.inner + o % P.inner;
+  // A thread with no elements holds (0, NONE), which loses every comparison below.
+  var bk = 0u;
+  var bi = NONE;
+  for (var j = i32(lid.x); j < P.len; j += 64) {
+    let k = key(X[base + j * P.inner], j);
+    if (bi == NONE || k > bk) { bk = k; bi = j; }
+  }
+  let rank = subgroupExclusiveAdd(1u);
+  let lanes = subgroupAdd(1u);
+  var m = subgroupMax(bk);
+  var mi = subgroupMin(select(NONE, bi, bk == m));
+  partKey[lid.x] = select(0u, m, rank == 0u);
+  partIdx[lid.x] = select(NONE, mi, rank == 0u);
+  workgroupBarrier();
+  bk = 0u;
+  bi = NONE;
+  for (var s = rank; s < 64u; s += lanes) {
+    let pk = partKey[s];
+    let pi = partIdx[s];
+    if (pk > bk || (pk == bk && pi < bi)) { bk = pk; bi = pi; }
+  }
+  m = subgroupMax(bk);
+  mi = subgroupMin(select(NONE, bi, bk == m));
+  if (lid.x == 0u) { O[o] = mi; }
+}`,
+  };
+}
+
+/** Axis length from which ArgMax runs a workgroup per output (with subgroups), as Sum's tree. */
+const ARGMAX_GROUP_MIN = 17;
+
 /** Reduction kernels of the WebGPU backend. */
 export const reduceKernels: KernelTable = {
   Sum: ({ inputs: { x }, attrs: { axes, keepDims }, backend }) =>
@@ -185,12 +257,16 @@ export const reduceKernels: KernelTable = {
       'int32',
     );
     const nOut = count(out);
+    if (nOut === 0) return out;
     const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+    const len = x.shape[axis]!;
+    const group = g.subgroups && len >= ARGMAX_GROUP_MIN;
+    const t = wgslType(x.dtype);
     g.run(
-      argmaxProgram(wgslType(x.dtype)),
+      group ? argmaxGroupProgram(t) : argmaxProgram(t),
       [g.buf(x), g.buf(out)],
-      { nOut, len: x.shape[axis]!, inner },
-      grid1d(nOut),
+      { nOut, len, inner },
+      group ? grid1d(nOut, 1) : grid1d(nOut),
     );
     return out;
   },

@@ -1,4 +1,5 @@
-import { conv2d, type Tensor } from '@igcnet/tensor';
+import { type Conv2DOptions, conv2d, fusedConv2d, type Tensor } from '@igcnet/tensor';
+import { type ConvEpilogue, inferenceBn } from '../layers/fusion.js';
 import { assertPositiveInt } from '../layers/geometry.js';
 import type { InitOptions } from '../layers/init.js';
 import { Module } from '../module/module.js';
@@ -111,15 +112,35 @@ export class IGCConv extends Module {
    */
   forward(x: Tensor): Tensor {
     const p = this.primary.forward(x);
+    const out = conv2d(p, this.secondary.weight, this.secondaryOptions());
+    p.dispose();
+    return out;
+  }
+
+  /**
+   * relu?(bn(forward(x))) with BN and ReLU fused into the secondary conv (with its folded
+   * interleaves), BN with its running statistics. The primary conv runs as usual: no BN sits
+   * between the two group convs.
+   */
+  forwardFused(x: Tensor, epilogue: ConvEpilogue): Tensor {
+    const p = this.primary.forward(x);
+    const out = fusedConv2d(p, this.secondary.weight, {
+      ...this.secondaryOptions(),
+      ...(epilogue.bn ? { bn: inferenceBn(epilogue.bn) } : {}),
+      relu: epilogue.relu === true,
+    });
+    p.dispose();
+    return out;
+  }
+
+  private secondaryOptions(): Conv2DOptions {
     const sec = this.secondary;
-    const out = conv2d(p, sec.weight, {
+    return {
       groups: sec.groups,
       inShuffle: this.interleave.groups,
       outShuffle: this.interleaveBack.groups,
       ...(sec.bias ? { bias: sec.bias } : {}),
-    });
-    p.dispose();
-    return out;
+    };
   }
 
   override extraRepr(): string {

@@ -1,5 +1,7 @@
 import {
+  type Conv2DOptions,
   conv2d,
+  fusedConv2d,
   heNormal,
   type Padding,
   type Pair,
@@ -9,6 +11,7 @@ import {
   zeros,
 } from '@igcnet/tensor';
 import { chw, Module } from '../module/module.js';
+import { type ConvEpilogue, inferenceBn } from './fusion.js';
 import { assertPositiveInt, pairOf, windowOutput } from './geometry.js';
 import type { InitOptions } from './init.js';
 
@@ -91,13 +94,26 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, {
+    return conv2d(x, this.weight, this.options());
+  }
+
+  /** relu?(bn(forward(x))) as one `fusedConv2d`, BN with its running statistics. */
+  forwardFused(x: Tensor, epilogue: ConvEpilogue): Tensor {
+    return fusedConv2d(x, this.weight, {
+      ...this.options(),
+      ...(epilogue.bn ? { bn: inferenceBn(epilogue.bn) } : {}),
+      relu: epilogue.relu === true,
+    });
+  }
+
+  private options(): Conv2DOptions {
+    return {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       groups: this.groups,
       ...(this.bias ? { bias: this.bias } : {}),
-    });
+    };
   }
 
   protected override inferShape(input: Shape): Shape {

@@ -2,6 +2,7 @@ import { add, relu, type Shape, type Tensor } from '@igcnet/tensor';
 import { Module, type TraceVisitor } from '../module/module.js';
 import { BatchNorm2d, type BatchNorm2dOptions } from './batchnorm2d.js';
 import { Conv2d } from './conv2d.js';
+import { fusableBn, isFusableConv } from './fusion.js';
 import type { InitOptions } from './init.js';
 import { ReLU } from './relu.js';
 
@@ -38,6 +39,8 @@ export class Projection extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const bn = fusableBn(this.conv, this.bn);
+    if (bn) return this.conv.forwardFused(x, { bn });
     const c = this.conv.forward(x);
     const y = this.bn.forward(c);
     c.dispose();
@@ -86,15 +89,9 @@ export class BasicBlock extends Module {
   forward(x: Tensor): Tensor {
     // Each intermediate is freed as soon as it is used, so a forward outside `tidy` leaves
     // nothing behind (the tape defers frees it still needs).
-    let t = this.conv1.forward(x);
-    let u = this.bn1.forward(t);
+    const t = this.unit(this.conv1, this.bn1, x, true);
+    const main = this.unit(this.conv2, this.bn2, t, false);
     t.dispose();
-    t = relu(u);
-    u.dispose();
-    u = this.conv2.forward(t);
-    t.dispose();
-    const main = this.bn2.forward(u);
-    u.dispose();
     const sc = this.shortcut ? this.shortcut.forward(x) : x;
     const sum = add(main, sc);
     main.dispose();
@@ -102,6 +99,19 @@ export class BasicBlock extends Module {
     const out = relu(sum);
     sum.dispose();
     return out;
+  }
+
+  /** relu?(bn(conv(x))): one fused conv when BN is in eval mode. */
+  private unit(conv: Module, bn: BatchNorm2d, x: Tensor, withRelu: boolean): Tensor {
+    if (fusableBn(conv, bn) && isFusableConv(conv))
+      return conv.forwardFused(x, { bn, relu: withRelu });
+    const c = conv.forward(x);
+    const y = bn.forward(c);
+    c.dispose();
+    if (!withRelu) return y;
+    const r = relu(y);
+    y.dispose();
+    return r;
   }
 
   protected override traceChildren(input: Shape, visit: TraceVisitor, path: string): Shape {

@@ -1,5 +1,6 @@
 import type { Tensor } from '@igcnet/tensor';
 import { Module } from '../module/module.js';
+import { fusableBn, isFusableConv, isRelu } from './fusion.js';
 
 /**
  * Runs its children in order, as `torch.nn.Sequential`. Children are named `0`, `1`, … unless
@@ -38,11 +39,24 @@ export class Sequential extends Module {
     return this.items[Symbol.iterator]();
   }
 
-  /** Frees each intermediate as soon as the next one is computed, so no scope is needed. */
+  /**
+   * Frees each intermediate as soon as the next one is computed, so no scope is needed. A conv
+   * followed by a BN in eval mode (and a ReLU) runs as one fused conv.
+   */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this.items) {
-      const next = m.forward(y);
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) {
+      const m = items[i]!;
+      const bn = fusableBn(m, items[i + 1]);
+      let next: Tensor;
+      if (bn && isFusableConv(m)) {
+        const relu = isRelu(items[i + 2]);
+        next = m.forwardFused(y, { bn, relu });
+        i += relu ? 2 : 1;
+      } else {
+        next = m.forward(y);
+      }
       if (y !== x && next !== y) y.dispose();
       y = next;
     }

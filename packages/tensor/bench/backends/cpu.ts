@@ -17,7 +17,7 @@ import {
   zeros,
 } from '../../src/index.js';
 import type { BenchBackend, PreparedStep } from '../backend.js';
-import { C, HW, L, M, N } from '../workloads.js';
+import { C, DEPTHWISE, HW, IGC_L24M2, L, M, N } from '../workloads.js';
 
 /** Runs f under kernel options `o`, restoring the previous ones. */
 function under<T>(o: Partial<CpuKernelOptions>, f: () => T): T {
@@ -41,6 +41,34 @@ function convStep(
     const w = randomNormal(wShape);
     return {
       step: () => under(o, () => conv2d(x, w, { padding, groups }).dispose()),
+      dispose: () => {
+        x.dispose();
+        w.dispose();
+      },
+    };
+  };
+}
+
+/** A 3×3 pad-1 group conv of `channels` at HW×HW, forward only or with both gradients. */
+function groupConvStep(
+  o: Partial<CpuKernelOptions>,
+  channels: number,
+  groups: number,
+  training: boolean,
+): () => PreparedStep {
+  return () => {
+    const x = randomNormal([N, channels, HW, HW]);
+    const w = randomNormal([channels, channels / groups, 3, 3]);
+    const opts = { padding: 1, groups };
+    const step = training
+      ? () => {
+          const { value, grads } = valueAndGrads(() => conv2d(x, w, opts), [x, w]);
+          value.dispose();
+          for (const g of grads) g.dispose();
+        }
+      : () => conv2d(x, w, opts).dispose();
+    return {
+      step: () => under(o, step),
       dispose: () => {
         x.dispose();
         w.dispose();
@@ -98,6 +126,9 @@ export function cpuBench(name: string, o: Partial<CpuKernelOptions>): BenchBacke
       W3: convStep(o, [C, C, 3, 3], 1, 1),
       W4: igcUnit(o, false),
       W5: igcUnit(o, true),
+      W6: groupConvStep(o, IGC_L24M2.channels, IGC_L24M2.groups, false),
+      W7: groupConvStep(o, IGC_L24M2.channels, IGC_L24M2.groups, true),
+      W8: groupConvStep(o, DEPTHWISE.channels, DEPTHWISE.channels, true),
     },
   };
 }

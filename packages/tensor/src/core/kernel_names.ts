@@ -133,6 +133,26 @@ export interface KernelDefs {
     attrs: Conv2DGeometry;
     outputs: TensorInfo;
   };
+  /**
+   * Inference-only convolution with its epilogue fused, as tfjs's FusedConv2D: y =
+   * S_out(conv(S_in(x), w) + bias) as Conv2D computes it (bias per row of w), then batch norm
+   * with the given running statistics per channel of y (gamma, beta, mean and variance all given,
+   * or none), then ReLU when `relu`. It has no gradient: `fusedConv2d` runs it only when nothing
+   * is being recorded, so a backend may implement it as one pass (WebGPU: a GEMM epilogue).
+   */
+  FusedConv2D: {
+    inputs: {
+      x: TensorInfo;
+      w: TensorInfo;
+      bias?: TensorInfo;
+      gamma?: TensorInfo;
+      beta?: TensorInfo;
+      mean?: TensorInfo;
+      variance?: TensorInfo;
+    };
+    attrs: Conv2DGeometry & { eps: number; relu: boolean };
+    outputs: TensorInfo;
+  };
   /** Gradient of Conv2D with respect to its input, of shape `inputShape`. */
   Conv2DBackpropInput: {
     inputs: { dy: TensorInfo; w: TensorInfo };
@@ -272,6 +292,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'ChannelShuffle',
   'MatMul',
   'Conv2D',
+  'FusedConv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
   'MaxPool',

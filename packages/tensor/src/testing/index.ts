@@ -29,6 +29,7 @@ import { batchNormSuite } from './suites/batchnorm.js';
 import { convSuite } from './suites/conv.js';
 import { elementwiseSuite } from './suites/elementwise.js';
 import { errorsSuite } from './suites/errors.js';
+import { fusedConvSuite } from './suites/fused_conv.js';
 import { int32Suite } from './suites/int32.js';
 import { kernelTableSuite } from './suites/kernels.js';
 import { layoutSuite } from './suites/layout.js';
@@ -101,6 +102,7 @@ export function runBackendConformance(options: ConformanceOptions): void {
     layoutSuite(kit);
     matmulSuite(kit);
     convSuite(kit);
+    fusedConvSuite(kit);
     poolSuite(kit);
     batchNormSuite(kit);
     lossSuite(kit);

@@ -15,8 +15,15 @@ export interface CpuKernelOptions {
   /**
    * Stride-1 convs on wasm read taps straight from a padded copy of the input (implicit GEMM)
    * instead of building an im2col matrix. false forces im2col (benchmarks and tests compare).
+   * Convs that run on the direct small-group kernels ignore it.
    */
   implicitGemm: boolean;
+  /**
+   * Convs with few channels per group (policy.ts) run on direct kernels (wasm, or plain
+   * TypeScript) instead of a GEMM. false sends them to the GEMM paths (benchmarks and tests
+   * compare).
+   */
+  smallGroupKernels: boolean;
 }
 
 function envValue(name: string): string | undefined {
@@ -41,6 +48,7 @@ const options: CpuKernelOptions = {
   threads: defaultThreads(),
   parallelThreshold: 1 << 21,
   implicitGemm: true,
+  smallGroupKernels: true,
 };
 
 /**
@@ -56,6 +64,7 @@ export function setCpuKernelOptions(o: Partial<CpuKernelOptions>): void {
   }
   if (o.parallelThreshold !== undefined) options.parallelThreshold = o.parallelThreshold;
   if (o.implicitGemm !== undefined) options.implicitGemm = o.implicitGemm;
+  if (o.smallGroupKernels !== undefined) options.smallGroupKernels = o.smallGroupKernels;
 }
 
 /** The current CPU kernel settings. */

@@ -1,7 +1,9 @@
 import { cpuKernelOptions } from './config.js';
+import { useSmallGroups } from './policy.js';
 import { Scratch } from './scratch.js';
 import { backpropInputAsForward, flipSwapFilter } from './transform.js';
 import { convFilterTs, convForwardTs, convInputTs } from './ts/conv.js';
+import { smallFilterTs, smallForwardTs, smallInputTs } from './ts/small.js';
 import type { ConvShape } from './types.js';
 import { wasmConvFilter, wasmConvForward, wasmConvInput } from './wasm/conv.js';
 import { loadWasmKernels, type WasmKernels } from './wasm/module.js';
@@ -21,8 +23,9 @@ export function activeWasm(): WasmKernels | null {
 /**
  * y[n, co, oy, ox] = bias[co] + Σ x[n, g·cinG + ci, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw] ·
  * w[co, ci, ky, kx], with g = ⌊co / coutG⌋. NCHW x, OIHW w [cout, cin/groups, kh, kw]; y is
- * overwritten. Runs im2col + blocked GEMM (direct kernels for small 1×1 groups) on WebAssembly
- * SIMD across worker threads where available, else in plain TypeScript.
+ * overwritten. Runs an implicit or im2col GEMM, or direct kernels for groups of few channels
+ * (policy.ts), on WebAssembly SIMD across worker threads where available, else in plain
+ * TypeScript.
  */
 export function conv2dForward(
   s: ConvShape,
@@ -34,12 +37,14 @@ export function conv2dForward(
   if (y.length === 0) return;
   const k = activeWasm();
   if (k) wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y);
+  else if (useSmallGroups(s, false)) smallForwardTs(s, x, w, bias, y);
   else convForwardTs(s, x, w, bias, y);
 }
 
 /**
- * dx for dy; dx is overwritten. Stride 1 runs as a forward conv with the flipped filter (no
- * scatter); other strides as GEMM into columns, then col2im.
+ * dx for dy; dx is overwritten. Small groups run the direct transposed-conv kernels (any
+ * stride). Otherwise stride 1 runs as a forward conv with the flipped filter (no scatter), other
+ * strides as GEMM into columns, then col2im.
  */
 export function conv2dBackpropInput(
   s: ConvShape,
@@ -48,6 +53,12 @@ export function conv2dBackpropInput(
   dx: Float32Array,
 ): void {
   if (dx.length === 0) return;
+  const wasm = activeWasm();
+  if (useSmallGroups(s, wasm !== null)) {
+    if (wasm) wasmConvInput(wasm, cpuKernelOptions().threads, s, dy, w, dx);
+    else smallInputTs(s, dy, w, dx);
+    return;
+  }
   const t = backpropInputAsForward(s);
   if (t) {
     const wf = flippedFilter.get(w.length).subarray(0, w.length);
@@ -60,7 +71,10 @@ export function conv2dBackpropInput(
   else convInputTs(s, dy, w, dx);
 }
 
-/** dw for x and dy; dw is overwritten. A GEMM per (image, group) reducing over pixels. */
+/**
+ * dw for x and dy; dw is overwritten. A GEMM per (image, group) reducing over pixels, or the
+ * direct kernels for small groups; threads sum fixed ranges, so the result is reproducible.
+ */
 export function conv2dBackpropFilter(
   s: ConvShape,
   x: Float32Array,
@@ -70,5 +84,6 @@ export function conv2dBackpropFilter(
   if (dw.length === 0) return;
   const k = activeWasm();
   if (k) wasmConvFilter(k, cpuKernelOptions().threads, s, x, dy, dw);
+  else if (useSmallGroups(s, false)) smallFilterTs(s, x, dy, dw);
   else convFilterTs(s, x, dy, dw);
 }

@@ -26,12 +26,24 @@ export function relError(a: Float32Array, b: Float32Array): number {
   return a.length === b.length ? diff / scale : Number.POSITIVE_INFINITY;
 }
 
-/** Every fast path the tests compare: plain TS, wasm on one thread, wasm threaded. */
+/**
+ * Every fast path the tests compare: plain TS, wasm on one thread, wasm threaded, and the GEMM
+ * paths with the direct small-group kernels off (most test shapes have small groups).
+ */
 export const MODES: readonly (Partial<CpuKernelOptions> & { name: string })[] = [
   { name: 'ts', impl: 'ts', threads: 1 },
   { name: 'wasm', impl: 'wasm', threads: 1 },
-  { name: 'wasm im2col', impl: 'wasm', threads: 1, implicitGemm: false },
+  { name: 'wasm im2col', impl: 'wasm', threads: 1, implicitGemm: false, smallGroupKernels: false },
   { name: 'wasm×2 threads', impl: 'wasm', threads: 2, parallelThreshold: 0 },
+  { name: 'ts GEMM', impl: 'ts', threads: 1, smallGroupKernels: false },
+  { name: 'wasm GEMM', impl: 'wasm', threads: 1, smallGroupKernels: false },
+  {
+    name: 'wasm GEMM×2 threads',
+    impl: 'wasm',
+    threads: 2,
+    parallelThreshold: 0,
+    smallGroupKernels: false,
+  },
 ];
 
 /** Runs f under the given settings and restores the defaults afterwards. */
@@ -42,6 +54,7 @@ export function withMode(mode: Partial<CpuKernelOptions>, f: () => void): void {
     threads: 1,
     parallelThreshold: 1 << 21,
     implicitGemm: true,
+    smallGroupKernels: true,
     ...mode,
   });
   try {

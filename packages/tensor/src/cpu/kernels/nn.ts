@@ -1,4 +1,6 @@
 import type { KernelTable } from '../../core/backend.js';
+import type { Conv2DGeometry } from '../../core/kernel_names.js';
+import type { TensorInfo } from '../../core/tensor_info.js';
 import {
   conv2dBackpropFilter,
   conv2dBackpropInput,
@@ -44,6 +46,35 @@ function inverse(groups: number | undefined, c: number): number {
   return groups && groups > 1 ? c / groups : 1;
 }
 
+/** conv2d(S_in(x), w) + bias, shuffled by S_out, into a fresh output. */
+function convolve(
+  x: TensorInfo,
+  w: TensorInfo,
+  bias: TensorInfo | undefined,
+  attrs: Conv2DGeometry,
+): { values: Float32Array; info: TensorInfo } {
+  const s = convShapeOf(x.shape, w.shape, attrs);
+  const outShape = [s.n, s.cout, s.outH, s.outW];
+  const out = allocF32(outShape, false);
+  const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
+  const folded = attrs.outShuffle !== undefined && attrs.outShuffle > 1;
+  const y = folded ? scratch(outShape) : { values: out.values, free: () => undefined };
+  conv2dForward(s, xin.values, f32(w), bias ? f32(bias) : undefined, y.values);
+  if (folded) {
+    shufflePlanes(
+      new Int32Array(y.values.buffer, 0, y.values.length),
+      new Int32Array(out.values.buffer, 0, out.values.length),
+      s.n,
+      s.cout,
+      attrs.outShuffle!,
+      s.outH * s.outW,
+    );
+  }
+  xin.free();
+  y.free();
+  return out;
+}
+
 /** Matmul and convolution kernels of the CPU backend. */
 export const nnKernels: KernelTable = {
   MatMul: ({ inputs: { a, b }, attrs: { transposeA, transposeB } }) => {
@@ -82,26 +113,34 @@ export const nnKernels: KernelTable = {
     return info;
   },
 
-  Conv2D: ({ inputs: { x, w, bias }, attrs }) => {
-    const s = convShapeOf(x.shape, w.shape, attrs);
-    const outShape = [s.n, s.cout, s.outH, s.outW];
-    const { values, info } = allocF32(outShape, false);
-    const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
-    const folded = attrs.outShuffle !== undefined && attrs.outShuffle > 1;
-    const y = folded ? scratch(outShape) : { values, free: () => undefined };
-    conv2dForward(s, xin.values, f32(w), bias ? f32(bias) : undefined, y.values);
-    if (folded) {
-      shufflePlanes(
-        new Int32Array(y.values.buffer, 0, y.values.length),
-        new Int32Array(values.buffer, 0, values.length),
-        s.n,
-        s.cout,
-        attrs.outShuffle!,
-        s.outH * s.outW,
-      );
+  Conv2D: ({ inputs: { x, w, bias }, attrs }) => convolve(x, w, bias, attrs).info,
+
+  // The epilogue is one in-place pass over the conv's output (the conv dominates the cost).
+  FusedConv2D: ({ inputs: { x, w, bias, gamma, beta, mean, variance }, attrs }) => {
+    const { values, info } = convolve(x, w, bias, attrs);
+    const [n, c, h, wd] = info.shape as [number, number, number, number];
+    const plane = h * wd;
+    const g = gamma ? f32(gamma) : undefined;
+    const be = beta ? f32(beta) : undefined;
+    const m = mean ? f32(mean) : undefined;
+    const v = variance ? f32(variance) : undefined;
+    const bn = g !== undefined && be !== undefined && m !== undefined && v !== undefined;
+    if (!bn && !attrs.relu) return info;
+    for (let ch = 0; ch < c; ch++) {
+      const scale = bn ? g[ch]! / Math.sqrt(v[ch]! + attrs.eps) : 1;
+      const shift = bn ? be[ch]! - m[ch]! * scale : 0;
+      for (let b = 0; b < n; b++) {
+        const o = (b * c + ch) * plane;
+        if (attrs.relu) {
+          for (let i = o; i < o + plane; i++) {
+            const r = values[i]! * scale + shift;
+            values[i] = Math.max(r, 0);
+          }
+        } else {
+          for (let i = o; i < o + plane; i++) values[i] = values[i]! * scale + shift;
+        }
+      }
     }
-    xin.free();
-    y.free();
     return info;
   },
 

@@ -1,7 +1,7 @@
 import type { ConvShape } from '../types.js';
 
 /** Output columns [oxa, oxb) whose input column ox·sw + off lies inside [0, w). */
-function validCols(off: number, sw: number, w: number, outW: number): [number, number] {
+export function validCols(off: number, sw: number, w: number, outW: number): [number, number] {
   let oxa = off >= 0 ? 0 : Math.floor((-off + sw - 1) / sw);
   let oxb = w - off > 0 ? Math.floor((w - off + sw - 1) / sw) : 0;
   if (oxb > outW) oxb = outW;

@@ -1,10 +1,11 @@
 import { cpuKernelOptions } from '../config.js';
-import { useDirectPointwise } from '../policy.js';
+import { useDirectPointwise, useSmallGroups } from '../policy.js';
 import type { ConvShape } from '../types.js';
 import { execute, threadsFor } from './exec.js';
 import {
   FLAG_DIRECT,
   FLAG_NO_IMPLICIT,
+  FLAG_SMALL,
   jobAt,
   Layout,
   Op,
@@ -33,6 +34,7 @@ function scratchBytes(k: WasmKernels, s: ConvShape, op: OpCode, flags: number): 
 }
 
 function flagsFor(s: ConvShape): number {
+  if (useSmallGroups(s, true)) return FLAG_SMALL;
   const direct = useDirectPointwise(s) ? FLAG_DIRECT : 0;
   return direct | (cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT);
 }
@@ -70,7 +72,8 @@ export function wasmConvForward(
 
 /**
  * Filter gradient on the wasm kernels; each thread sums a fixed range of items into its own
- * partial and the partials are added in thread order, so the result does not depend on timing.
+ * partial and the partials are added in thread order, so the result does not depend on timing
+ * (small groups: see smallConvFilter).
  */
 export function wasmConvFilter(
   k: WasmKernels,
@@ -82,6 +85,10 @@ export function wasmConvFilter(
 ): void {
   const p = plan(k, threads, s);
   const flags = flagsFor(s);
+  if (flags & FLAG_SMALL) {
+    smallConvFilter(k, p, s, x, dy, dw);
+    return;
+  }
   const L = new Layout();
   const px = L.alloc(x.length * 4);
   const pdy = L.alloc(dy.length * 4);
@@ -105,7 +112,42 @@ export function wasmConvFilter(
   dw.set(f.subarray(p0, p0 + dw.length));
 }
 
-/** Input gradient by GEMM + col2im on the wasm kernels (any stride). */
+/**
+ * Filter gradient on the direct small-group kernels: threads claim items as they go (no thread
+ * waits on a descheduled one), each item writes its own slot, and filterReduce sums the slots
+ * over images in a fixed order, so the bits depend neither on timing nor on the thread count.
+ */
+function smallConvFilter(
+  k: WasmKernels,
+  p: { items: number; threads: number },
+  s: ConvShape,
+  x: Float32Array,
+  dy: Float32Array,
+  dw: Float32Array,
+): void {
+  const L = new Layout();
+  const px = L.alloc(x.length * 4);
+  const pdy = L.alloc(dy.length * 4);
+  const slots = L.alloc(s.n * dw.length * 4);
+  const pdw = L.alloc(dw.length * 4);
+  const wsBytes = scratchBytes(k, s, Op.convFilter, FLAG_SMALL);
+  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
+  const f = L.commit(k.memory);
+  f.set(x, px >> 2);
+  f.set(dy, pdy >> 2);
+  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, FLAG_SMALL, (t) => ({
+    ptrs: [px, pdy, 0, slots],
+    ws: ws[t]!,
+  }));
+  execute(k, Op.convFilter, jobs);
+  k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, pdw);
+  dw.set(f.subarray(pdw >> 2, (pdw >> 2) + dw.length));
+}
+
+/**
+ * Input gradient on the wasm kernels (any stride): the direct small-group kernel, else GEMM +
+ * col2im.
+ */
 export function wasmConvInput(
   k: WasmKernels,
   threads: number,
@@ -119,12 +161,13 @@ export function wasmConvInput(
   const pdy = L.alloc(dy.length * 4);
   const pw = L.alloc(w.length * 4);
   const pdx = L.alloc(dx.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convInput, 0);
+  const flags = useSmallGroups(s, true) ? FLAG_SMALL : 0;
+  const wsBytes = scratchBytes(k, s, Op.convInput, flags);
   const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
   const f = L.commit(k.memory);
   f.set(dy, pdy >> 2);
   f.set(w, pw >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, 0, (t) => ({
+  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
     ptrs: [pdy, pw, 0, pdx],
     ws: ws[t]!,
   }));

@@ -17,6 +17,8 @@ export type OpCode = (typeof Op)[keyof typeof Op];
 export const FLAG_DIRECT = 1;
 /** Flag slot bit: forbid the implicit-GEMM stride-1 kernels (im2col instead). */
 export const FLAG_NO_IMPLICIT = 2;
+/** Flag slot bit: use the direct small-group kernels (see policy.ts); overrides the others. */
+export const FLAG_SMALL = 4;
 
 /** The job block of thread t. */
 export function jobAt(t: number): number {
@@ -62,7 +64,7 @@ export function writeConvJob(
 ): void {
   const shape = [s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.outH, s.outW, s.strideH, s.strideW];
   const rest = [s.padTop, s.padLeft, s.dilationH, s.dilationW, s.groups];
-  new Int32Array(memory.buffer, job, 24).set([
+  new Int32Array(memory.buffer, job, 25).set([
     i0,
     i1,
     ...shape,
@@ -71,6 +73,7 @@ export function writeConvJob(
     ws,
     flags,
     counter,
+    s.n,
   ]);
 }
 

@@ -11,6 +11,8 @@ export interface KernelExports {
   gemmScratchBytes(): number;
   /** Per-thread scratch bytes of conv `op` (0 forward, 1 filter, 2 input) for the job's shape. */
   convScratchBytes(job: number, op: number): number;
+  /** Sums the small-group filter gradient's per-item slots, over images in order, into `out`. */
+  filterReduce(slots: number, groups: number, batch: number, slotFloats: number, out: number): void;
 }
 
 /** The compiled module (shareable with workers), its shared memory and this thread's instance. */

@@ -1,24 +1,31 @@
 // AssemblyScript entry: job-block entry points that one thread runs over a range of work items.
 // A job block is an array of i32 written by the host (src/cpu/conv/wasm/layout.ts writes it);
-// an item is one (image, group) pair, item = n·groups + g, so threads split batches and, for
-// batch 1, groups. Module globals are per instance, hence per thread.
+// an item is one (image, group) pair, item = n·groups + g (g·batch + n for the small-group
+// kernels), so threads split batches and, for batch 1, groups. Module globals are per instance,
+// hence per thread.
 import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
 import { col2imAdd, im2col } from './im2col';
 import { pointwise, pointwiseFilter } from './direct';
 import {
+  filterReduce, smallBegin, smallFilterItem, smallForwardItem, smallInputItem, smallScratchBytes,
+  smallSetup,
+} from './small';
+import {
   filterTaps, forwardTaps, padGrad, paddedHeight, paddedWidth, padPlanes, planeSlack, tapOffsets,
 } from './implicit';
 
-export { gemmScratchBytes };
+export { filterReduce, gemmScratchBytes };
 
 /** Bit of the flags slot that lets 1×1 stride-1 convs use the direct kernels. */
 const FLAG_DIRECT: i32 = 1;
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
 const FLAG_NO_IMPLICIT: i32 = 2;
+/** Bit of the flags slot that selects the direct small-group kernels of small.as (any stride). */
+const FLAG_SMALL: i32 = 4;
 
 let i0: i32, i1: i32, cin: i32, h: i32, w: i32, cout: i32, kh: i32, kw: i32;
 let outH: i32, outW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32;
-let p0: usize, p1: usize, p2: usize, p3: usize, ws: usize, flags: i32, counter: usize;
+let p0: usize, p1: usize, p2: usize, p3: usize, ws: usize, flags: i32, counter: usize, batch: i32;
 let cinG: i32, coutG: i32, kc: i32, hw: i32, ohw: i32;
 
 // @ts-ignore: decorator
@@ -37,7 +44,8 @@ function ptr(job: usize, i: i32): usize {
 /**
  * Slots: 0 i0, 1 i1, 2 cin, 3 h, 4 w, 5 cout, 6 kh, 7 kw, 8 outH, 9 outW, 10 strideH,
  * 11 strideW, 12 padTop, 13 padLeft, 14 dilationH, 15 dilationW, 16 groups, 17–20 pointers
- * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone).
+ * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone),
+ * 24 batch.
  */
 function readJob(job: usize): void {
   i0 = slot(job, 0); i1 = slot(job, 1); cin = slot(job, 2); h = slot(job, 3); w = slot(job, 4);
@@ -45,7 +53,7 @@ function readJob(job: usize): void {
   sh = slot(job, 10); sw = slot(job, 11); pt = slot(job, 12); pl = slot(job, 13);
   dh = slot(job, 14); dw = slot(job, 15); groups = slot(job, 16);
   p0 = ptr(job, 17); p1 = ptr(job, 18); p2 = ptr(job, 19); p3 = ptr(job, 20);
-  ws = ptr(job, 21); flags = slot(job, 22); counter = ptr(job, 23);
+  ws = ptr(job, 21); flags = slot(job, 22); counter = ptr(job, 23); batch = slot(job, 24);
   cinG = cin / groups; coutG = cout / groups; kc = cinG * kh * kw;
   hw = h * w; ohw = outH * outW;
 }
@@ -56,7 +64,17 @@ function directPointwise(): bool {
     pl == 0 && outH == h && outW == w;
 }
 
-/** Stride 1 and allowed to use the implicit-GEMM kernels. */
+/**
+ * The host chose the direct small-group kernels; also passes them the geometry. Their items run
+ * group-major (item = g·batch + n), so a thread mostly keeps one group's packed weights from one
+ * image to the next.
+ */
+function smallGroups(): bool {
+  if ((flags & FLAG_SMALL) == 0) return false;
+  smallSetup(cinG, h, w, coutG, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw);
+  return true;
+}
+
 /**
  * The first / next item this thread works on. With a shared counter every thread claims items
  * one at a time, so a thread that the OS deschedules (other processes on a 2-core machine) does
@@ -70,6 +88,7 @@ function nextItem(item: i32): i32 {
   return counter != 0 ? atomic.add<i32>(counter, 1) : item + 1;
 }
 
+/** Stride 1 and allowed to use the implicit-GEMM kernels. */
 function unitStride(): bool {
   return sh == 1 && sw == 1 && (flags & FLAG_NO_IMPLICIT) == 0;
 }
@@ -94,6 +113,7 @@ function gradRowFloats(): i32 {
  */
 export function convScratchBytes(job: usize, op: i32): i32 {
   readJob(job);
+  if (smallGroups()) return smallScratchBytes(op);
   if (op != 2 && directPointwise()) return 0;
   if (op != 2 && unitStride()) {
     const base = planesBytes() + align64(kc * 4);
@@ -124,6 +144,19 @@ function addBias(bias: usize, g: i32, yg: usize): void {
 export function convForward(job: usize): void {
   readJob(job);
   const x = p0, wt = p1, bias = p2, y = p3;
+  if (smallGroups()) {
+    smallBegin(0, ws);
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const g = item / batch, n = item % batch;
+      smallForwardItem(
+        x + ((<usize>(n * cin + g * cinG) * hw) << 2),
+        wt + ((<usize>(g * coutG) * kc) << 2),
+        bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0,
+        y + ((<usize>(n * cout + g * coutG) * ohw) << 2),
+      );
+    }
+    return;
+  }
   const direct = directPointwise();
   const implicit = !direct && unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
@@ -156,10 +189,26 @@ export function convForward(job: usize): void {
   }
 }
 
-/** Partial dw over items [i0, i1), overwriting it. Pointers: 17 x, 18 dy, 20 dw. */
+/**
+ * Partial dw over items [i0, i1), overwriting it (small groups: per-item slots instead).
+ * Pointers: 17 x, 18 dy, 20 dw.
+ */
 export function convFilter(job: usize): void {
   readJob(job);
   const x = p0, dy = p1, dwt = p3;
+  if (smallGroups()) {
+    // Pointer 20 holds one slot of coutG·kc floats per item (see filterReduce).
+    smallBegin(1, ws);
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const g = item / batch, n = item % batch;
+      smallFilterItem(
+        x + ((<usize>(n * cin + g * cinG) * hw) << 2),
+        dy + ((<usize>(n * cout + g * coutG) * ohw) << 2),
+        dwt + ((<usize>item * coutG * kc) << 2),
+      );
+    }
+    return;
+  }
   const direct = directPointwise();
   const implicit = !direct && unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
@@ -188,10 +237,25 @@ export function convFilter(job: usize): void {
   }
 }
 
-/** dx for items [i0, i1) by GEMM into columns then col2im (any stride). Pointers: 17 dy, 18 w, 20 dx. */
+/**
+ * dx for items [i0, i1): the direct small-group kernel, else GEMM into columns then col2im (any
+ * stride). Pointers: 17 dy, 18 w, 20 dx.
+ */
 export function convInput(job: usize): void {
   readJob(job);
   const dy = p0, wt = p1, dx = p3;
+  if (smallGroups()) {
+    smallBegin(2, ws);
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const g = item / batch, n = item % batch;
+      smallInputItem(
+        dy + ((<usize>(n * cout + g * coutG) * ohw) << 2),
+        wt + ((<usize>(g * coutG) * kc) << 2),
+        dx + ((<usize>(n * cin + g * cinG) * hw) << 2),
+      );
+    }
+    return;
+  }
   const col = ws + <usize>gemmScratchBytes();
   for (let item = firstItem(); item < i1; item = nextItem(item)) {
     const n = item / groups, g = item % groups;

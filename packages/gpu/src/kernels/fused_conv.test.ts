@@ -4,6 +4,7 @@ import {
   channelShuffle,
   conv2d,
   ENGINE,
+  fusedConv2d,
   mul,
   randomNormal,
   randomUniform,
@@ -13,14 +14,13 @@ import {
   valueAndGrads,
   variable,
 } from '@igcnet/tensor';
-import { describe, it } from 'vitest';
-import { expectAgree, onBoth, useWebGpu } from '../test/util.js';
-import { conv2dFused } from './fused.js';
+import { describe, expect, it } from 'vitest';
+import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
 
 const rn = (s: number[], seed: number) => randomNormal(s, { seed });
 
-describe('conv2dFused', () => {
-  it('bias + inference BN + ReLU epilogue, shuffles folded into the indexing', async () => {
+describe('fusedConv2d on WebGPU', () => {
+  it('bias + inference BN + ReLU in the epilogue and the shuffles in the indexing: one dispatch', async () => {
     for (const c of [
       { x: [2, 8, 5, 5], w: [8, 2, 3, 3], groups: 4, padding: 1, inShuffle: 1, outShuffle: 4 },
       { x: [2, 8, 4, 4], w: [8, 4, 1, 1], groups: 2, padding: 0, inShuffle: 4, outShuffle: 2 },
@@ -46,6 +46,7 @@ describe('conv2dFused', () => {
           padding: c.padding,
           bias: t.bias,
         });
+        y = channelShuffle(y, c.outShuffle);
         y = relu(
           batchNorm(y, t.gamma, t.beta, {
             training: false,
@@ -56,11 +57,13 @@ describe('conv2dFused', () => {
         );
         rm.dispose();
         rv.dispose();
-        return channelShuffle(y, c.outShuffle);
+        return y;
       });
-      await useWebGpu();
+      const b = await useWebGpu();
       const t = inputs();
-      const fused = conv2dFused(t.x, t.w, {
+      b.flush();
+      const before = b.execStats.dispatches;
+      const fused = fusedConv2d(t.x, t.w, {
         groups: c.groups,
         padding: c.padding,
         bias: t.bias,
@@ -69,6 +72,8 @@ describe('conv2dFused', () => {
         inShuffle: c.inShuffle,
         outShuffle: c.outShuffle,
       });
+      // The conv with its whole epilogue and both interleaves is one GEMM.
+      expect(b.execStats.dispatches - before, `dispatches for ${JSON.stringify(c)}`).toBe(1);
       expectAgree(ref.cpu, [await fused.data()], `fused ${JSON.stringify(c)}`);
       for (const v of [...Object.values(t), fused]) v.dispose();
     }

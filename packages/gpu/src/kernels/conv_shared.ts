@@ -1,0 +1,160 @@
+/**
+ * What the convolution kernels (conv.ts's implicit GEMMs, conv_small.ts's direct kernels) share:
+ * the geometry under the WGSL uniforms' names, the folded interleave and the fused epilogue.
+ */
+import { type Conv2DGeometry, convShapeOf } from '@igcnet/tensor';
+import type { Values } from '../exec/uniforms.js';
+import { storage } from './common.js';
+
+/** The uniforms every conv kernel reads (shapes, window, groups, folded shuffles, BN eps). */
+export const CONV_FIELDS = {
+  n: 'i32',
+  cin: 'i32',
+  h: 'i32',
+  w: 'i32',
+  cout: 'i32',
+  oh: 'i32',
+  ow: 'i32',
+  kh: 'i32',
+  kw: 'i32',
+  sh: 'i32',
+  sw: 'i32',
+  pt: 'i32',
+  pl: 'i32',
+  dh: 'i32',
+  dw: 'i32',
+  cinG: 'i32',
+  coutG: 'i32',
+  sIn: 'i32',
+  sOut: 'i32',
+  eps: 'f32',
+} as const;
+export type ConvFields = typeof CONV_FIELDS;
+
+/** Geometry of one convolution. */
+export interface ConvGeo {
+  n: number;
+  cin: number;
+  h: number;
+  w: number;
+  cout: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+  dh: number;
+  dw: number;
+  groups: number;
+}
+
+/** The shared Conv2D geometry of `@igcnet/tensor`, under the short names the WGSL uniforms use. */
+export function convGeo(x: readonly number[], w: readonly number[], a: Conv2DGeometry): ConvGeo {
+  const s = convShapeOf(x, w, a);
+  return {
+    n: s.n,
+    cin: s.cin,
+    h: s.h,
+    w: s.w,
+    cout: s.cout,
+    kh: s.kh,
+    kw: s.kw,
+    oh: s.outH,
+    ow: s.outW,
+    sh: s.strideH,
+    sw: s.strideW,
+    pt: s.padTop,
+    pl: s.padLeft,
+    dh: s.dilationH,
+    dw: s.dilationW,
+    groups: s.groups,
+  };
+}
+
+/**
+ * WGSL: the folded interleave. The conv reads input channel c from channel srcCh(c) of x (x is
+ * channelShuffle'd by sIn on the fly) and writes output channel co to channel dstCh(co) (the
+ * result comes out channelShuffle'd by sOut). With sIn = sOut = 1 both are the identity.
+ */
+export const CHANNELS = `fn srcCh(c: i32) -> i32 { return (c % P.sIn) * (P.cin / P.sIn) + c / P.sIn; }
+fn dstCh(co: i32) -> i32 { let per = P.cout / P.sOut; return (co % per) * P.sOut + co / per; }
+`;
+
+/** 1×1, stride 1, unpadded: output pixel p is input pixel p (no window arithmetic). */
+export function isPointwise(s: ConvGeo): boolean {
+  return (
+    s.kh === 1 &&
+    s.kw === 1 &&
+    s.sh === 1 &&
+    s.sw === 1 &&
+    s.pt === 0 &&
+    s.pl === 0 &&
+    s.oh === s.h &&
+    s.ow === s.w
+  );
+}
+
+/** What the forward epilogue fuses. */
+export interface Epilogue {
+  bias: boolean;
+  /** Inference batch norm from gamma, beta, running mean and variance. */
+  bn: boolean;
+  relu: boolean;
+}
+
+/**
+ * WGSL `applyEpilogue(co, v)`: bias by conv output channel co, inference BN by the channel co is
+ * written to (dstCh(co), after the folded output shuffle, as BN follows the shuffle in the
+ * graph), then ReLU. Needs CHANNELS and the bound Bias / Gamma / Beta / Mean / Var.
+ */
+export function epilogueFn(ep: Epilogue): string {
+  return `fn applyEpilogue(co: i32, v: f32) -> f32 {
+  var r = v;
+  ${ep.bias ? 'r = r + Bias[co];' : ''}
+  ${ep.bn ? 'let c = dstCh(co); r = (r - Mean[c]) * (Gamma[c] * inverseSqrt(Var[c] + P.eps)) + Beta[c];' : ''}
+  ${ep.relu ? 'r = max(r, 0.0);' : ''}
+  return r;
+}`;
+}
+
+/** The values of CONV_FIELDS for a conv. */
+export function convUniforms(s: ConvGeo, sIn = 1, sOut = 1, eps = 0): Values<ConvFields> {
+  return {
+    n: s.n,
+    cin: s.cin,
+    h: s.h,
+    w: s.w,
+    cout: s.cout,
+    oh: s.oh,
+    ow: s.ow,
+    kh: s.kh,
+    kw: s.kw,
+    sh: s.sh,
+    sw: s.sw,
+    pt: s.pt,
+    pl: s.pl,
+    dh: s.dh,
+    dw: s.dw,
+    cinG: s.cin / s.groups,
+    coutG: s.cout / s.groups,
+    sIn,
+    sOut,
+    eps,
+  };
+}
+
+/**
+ * Storage declarations of the epilogue's inputs (Bias, then Gamma, Beta, Mean, Var), bound from
+ * `first` on, and the next free binding.
+ */
+export function epilogueInputs(ep: Epilogue, first: number): { wgsl: string; next: number } {
+  let next = first;
+  let wgsl = '';
+  if (ep.bias) wgsl += storage(next++, 'Bias', 'f32');
+  if (ep.bn)
+    for (const name of ['Gamma', 'Beta', 'Mean', 'Var']) wgsl += storage(next++, name, 'f32');
+  return { wgsl, next };
+}
