@@ -175,11 +175,30 @@ function reluBits(x: Float32Array, o: Float32Array): void {
   }
 }
 
+/**
+ * Step (x > 0 ? 1 : 0) on the bits of float32 values, branch-free: a float compare mispredicts on
+ * about half of the values of a ReLU's input and made ReLU's backward pass several times slower.
+ * As int32, x > 0 exactly for bits in (0, 0x7f800000] (positive finite and +∞; not ±0, negative
+ * values or NaN): both −b and b − 0x7f800001 are then negative, so the AND has its sign bit set.
+ */
+function stepBits(x: Float32Array, o: Float32Array): void {
+  const xi = new Int32Array(x.buffer, x.byteOffset, x.length);
+  const oi = new Int32Array(o.buffer, o.byteOffset, o.length);
+  for (let i = 0; i < xi.length; i++) {
+    const b = xi[i]!;
+    oi[i] = (((-b | 0) & ((b - 0x7f800001) | 0)) >> 31) & 0x3f800000;
+  }
+}
+
 function unary(op: Un): (args: { inputs: UnaryInputs }) => TensorInfo {
   return ({ inputs: { x } }) => {
     const { values: o, info } = alloc(x.shape, x.dtype, false);
     if (op === Un.Relu && x.dtype === 'float32') {
       reluBits(vals(x) as Float32Array, o as Float32Array);
+      return info;
+    }
+    if (op === Un.Step && x.dtype === 'float32') {
+      stepBits(vals(x) as Float32Array, o as Float32Array);
       return info;
     }
     unaryLoop(op, vals(x), o);
