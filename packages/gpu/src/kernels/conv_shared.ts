@@ -108,14 +108,15 @@ export interface Epilogue {
 /**
  * WGSL `applyEpilogue(co, v)`: bias by conv output channel co, inference BN by the channel co is
  * written to (dstCh(co), after the folded output shuffle, as BN follows the shuffle in the
- * graph), then ReLU. Needs CHANNELS and the bound Bias / Gamma / Beta / Mean / Var.
+ * graph), then ReLU (NaN kept, as the Relu kernel). Needs CHANNELS and the bound Bias / Gamma /
+ * Beta / Mean / Var.
  */
 export function epilogueFn(ep: Epilogue): string {
   return `fn applyEpilogue(co: i32, v: f32) -> f32 {
   var r = v;
   ${ep.bias ? 'r = r + Bias[co];' : ''}
   ${ep.bn ? 'let c = dstCh(co); r = (r - Mean[c]) * (Gamma[c] * inverseSqrt(Var[c] + P.eps)) + Beta[c];' : ''}
-  ${ep.relu ? 'r = max(r, 0.0);' : ''}
+  ${ep.relu ? 'r = select(0.0, r, r > 0.0 || (bitcast<u32>(r) & 0x7fffffffu) > 0x7f800000u);' : ''}
   return r;
 }`;
 }

@@ -134,7 +134,8 @@ function unExpr(op: UnOp, t: 'f32' | 'i32'): string {
     case 'Neg':
       return '-x';
     case 'Relu':
-      return `select(${zero}, x, x > ${zero})`;
+      // NaN propagates, as on the CPU (and in PyTorch): a NaN activation must not turn into 0.
+      return t === 'i32' ? 'max(x, 0)' : 'select(0.0, x, x > 0.0 || isNan(x))';
     case 'Step':
       return `select(${zero}, ${t === 'i32' ? '1' : '1.0'}, x > ${zero})`;
     case 'Exp':

@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { KernelName } from '../../core/kernel_names.js';
 import type { Tensor } from '../../core/tensor.js';
 import { grads } from '../../engine/api.js';
@@ -149,6 +149,25 @@ export function elementwiseSuite(kit: Kit): void {
         if (domain === 'any') x.data[0] = 0;
         await expectClose(op(toTensor(x)), unary(x, fn), kit.opts, kernel);
       });
+    });
+    // No subnormals: WGSL (like most GPUs) may flush them to zero.
+    kit.test('Relu and Step at ±0, ±∞ and NaN', ['Relu', 'Step'], async () => {
+      const edge = [0, -0, Infinity, -Infinity, Number.NaN, 1e-30, -1e-30, 3.4e38, -3.4e38, 0.5];
+      const x = toTensor(nd([edge.length], edge));
+      // Step is 0 for NaN (NaN > 0 is false); ReLU keeps a NaN (max propagates it).
+      expect(Array.from(await step(x).data())).toEqual([0, 0, 1, 0, 0, 1, 0, 1, 0, 1]);
+      expect(Array.from(await relu(x).data())).toEqual([
+        0,
+        0,
+        Infinity,
+        0,
+        Number.NaN,
+        Math.fround(1e-30),
+        0,
+        Math.fround(3.4e38),
+        0,
+        0.5,
+      ]);
     });
     kit.test('Identity makes fresh storage', ['Identity'], async () => {
       const x = toTensor(nd([3], [1, 2, 3]));
