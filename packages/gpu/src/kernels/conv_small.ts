@@ -290,6 +290,18 @@ ${CHANNELS}
   };
 }
 
+/** Runs one thread per unit of `values.total` (nothing when it is 0). */
+function launch(
+  g: WebGpuBackend,
+  program: Program<SmallFields>,
+  buffers: GPUBuffer[],
+  values: Values<SmallFields>,
+): void {
+  if (values.total === 0) return;
+  const maxDim = g.deviceLimits.maxComputeWorkgroupsPerDimension;
+  g.run(program, buffers, values, grid1d(values.total, 64, maxDim));
+}
+
 /** The folded interleave of a launch: groups of the input and output channelShuffle. */
 export interface Shuffles {
   sIn: number;
@@ -315,14 +327,8 @@ export function trySmallConvForward(
   const cb = channelBlock(coutG);
   const blocks = coutG / cb;
   const total = s.n * s.groups * blocks * s.oh * s.ow;
-  if (total === 0) return true;
-  const maxDim = g.deviceLimits.maxComputeWorkgroupsPerDimension;
-  g.run(
-    forwardProgram(cb, ep, isPointwise(s)),
-    [...inputs, out],
-    uniforms(s, blocks, total, sh.sIn, sh.sOut, eps),
-    grid1d(total, 64, maxDim),
-  );
+  const values = uniforms(s, blocks, total, sh.sIn, sh.sOut, eps);
+  launch(g, forwardProgram(cb, ep, isPointwise(s)), [...inputs, out], values);
   return true;
 }
 
@@ -341,14 +347,8 @@ export function trySmallConvBackData(
   const cb = channelBlock(cinG);
   const blocks = cinG / cb;
   const total = s.n * s.groups * blocks * s.h * s.w;
-  if (total === 0) return true;
-  const maxDim = g.deviceLimits.maxComputeWorkgroupsPerDimension;
-  g.run(
-    backDataProgram(cb, isPointwise(s)),
-    [dy, w, out],
-    uniforms(s, blocks, total, sh.sIn, sh.sOut),
-    grid1d(total, 64, maxDim),
-  );
+  const values = uniforms(s, blocks, total, sh.sIn, sh.sOut);
+  launch(g, backDataProgram(cb, isPointwise(s)), [dy, w, out], values);
   return true;
 }
 
@@ -368,7 +368,7 @@ export function trySmallConvBackFilter(
   const blocks = coutG / cb;
   const outputs = s.groups * blocks * cinG * s.kh * s.kw;
   const weights = s.cout * cinG * s.kh * s.kw;
-  if (outputs === 0) return true;
+  if (weights === 0) return true;
   // Split the reduction until the launch has enough threads to fill a GPU, keeping between
   // CHUNK_MIN and CHUNK_MAX positions per thread.
   const positions = s.n * s.oh * s.ow;
@@ -377,15 +377,14 @@ export function trySmallConvBackFilter(
     Math.ceil(positions / CHUNK_MAX),
     Math.min(Math.ceil(positions / CHUNK_MIN), Math.ceil(FILTER_THREADS / outputs)),
   );
-  const total = outputs * chunks;
-  const maxDim = g.deviceLimits.maxComputeWorkgroupsPerDimension;
-  const values = uniforms(s, blocks, total, sh.sIn, sh.sOut, 0, chunks);
+  const values = uniforms(s, blocks, outputs * chunks, sh.sIn, sh.sOut, 0, chunks);
   if (chunks === 1) {
-    g.run(backFilterProgram(cb), [dy, x, out], values, grid1d(total, 64, maxDim));
+    launch(g, backFilterProgram(cb), [dy, x, out], values);
     return true;
   }
   const parts = g.scratch(chunks * weights);
-  g.run(backFilterProgram(cb), [dy, x, parts], values, grid1d(total, 64, maxDim));
+  launch(g, backFilterProgram(cb), [dy, x, parts], values);
+  const maxDim = g.deviceLimits.maxComputeWorkgroupsPerDimension;
   g.run(sumPartsProgram, [parts, out], { n: weights, parts: chunks }, grid1d(weights, 256, maxDim));
   g.releaseScratch(parts);
   return true;
