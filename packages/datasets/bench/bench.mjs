@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Data-pipeline throughput: CIFAR with the paper's augmentation, and ImageNet JPEG decode +
- * scale/aspect crop in worker threads. Uses ../shared/data when present, synthetic data
+ * scale/aspect crop in worker threads, with the paper's HSL jitter (`imagenet-jpeg`) and without
+ * (`imagenet-nohsl`). Uses ../shared/data when present, synthetic data
  * otherwise. Run `pnpm bench` (after `pnpm build`); `--json` prints one JSON line per workload.
  */
 import { existsSync } from 'node:fs';
@@ -86,7 +87,7 @@ async function cifar() {
   report('cifar-aug', await timeEpochs(loader, 3), { images: ds.length, batch: 64, data: source });
 }
 
-async function imagenet() {
+async function imagenet(workload, crop) {
   let dir = join(shared, 'imagenet-sample');
   let split = 'val';
   let tmp;
@@ -111,7 +112,7 @@ async function imagenet() {
   }
   const workers = Math.min(8, availableParallelism());
   const pool = new JpegPool({ size: workers });
-  const base = await readImageNet(dir, { split, crop: scaleAspectCrop(), pool });
+  const base = await readImageNet(dir, { split, crop, pool });
   const length = 256;
   // The few sample files, read over and over: measures decode + crop, not disk.
   const ds = {
@@ -135,13 +136,15 @@ async function imagenet() {
   const rate = await timeEpochs(loader, 2);
   await pool.close();
   if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
-  report('imagenet-jpeg', rate, {
+  report(workload, rate, {
     images: length,
     workers,
     crop: 224,
+    hsl: crop.hslJitter ? 'paper' : 'off',
     data: tmp === undefined ? 'shared' : 'synthetic',
   });
 }
 
 await cifar();
-await imagenet();
+await imagenet('imagenet-jpeg', scaleAspectCrop());
+await imagenet('imagenet-nohsl', scaleAspectCrop({ hslJitter: false }));

@@ -76,6 +76,12 @@ export {
   type ScaleAspectCropPlan,
   scaleAspectCrop,
 } from './transforms/crop-plan.js';
+export {
+  applyHslJitter,
+  type HslJitterRange,
+  type HslOffsets,
+  PAPER_HSL_JITTER,
+} from './transforms/hsl-jitter.js';
 export { type ChannelStats, NORMALIZATION, normalize } from './transforms/normalize.js';
 export { evalTransforms, trainTransforms } from './transforms/presets.js';
 export { compose, type FloatImage, type Transform } from './transforms/transform.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { type CropPlan, planCrop } from '../transforms/crop-plan.js';
+import { applyHslJitter } from '../transforms/hsl-jitter.js';
 
 /** A decoded, cropped image: CHW bytes. */
 export interface DecodedImage {
@@ -9,7 +10,8 @@ export interface DecodedImage {
 }
 
 /**
- * Decodes one JPEG (or any format sharp reads) and applies a crop plan, giving 3×S×S RGB bytes.
+ * Decodes one JPEG (or any format sharp reads) and applies a crop plan (crop, mirror, then the
+ * plan's HSL jitter on the 8-bit pixels), giving 3×S×S RGB bytes.
  * Runs in decode workers; exported for the main thread too (contact sheets, tests).
  * `failOn: 'truncated'` rejects cut-off and undecodable files but tolerates the benign libjpeg
  * warnings a few ImageNet training images raise.
@@ -33,6 +35,8 @@ export async function decodeAndCrop(
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+  // On sharp's interleaved pixels, the layout OpenCV converts, before they are split into planes.
+  if (g.hsl !== null) applyHslJitter(data, g.hsl);
   // sharp gives interleaved RGB (HWC); datasets hand out planes (CHW).
   const n = g.size * g.size;
   const out = new Uint8Array(3 * n);

@@ -1,13 +1,23 @@
 import { createRng } from '../random/prng.js';
+import {
+  checkHslJitterRange,
+  drawHslOffsets,
+  type HslJitterRange,
+  type HslOffsets,
+  PAPER_HSL_JITTER,
+} from './hsl-jitter.js';
 
 /**
- * How a JPEG becomes a fixed-size square at decode time. Plans are plain data so they can be
- * posted to decode workers; the random draws come from a per-sample seed, so the same seed
- * gives the same crop in any worker.
+ * How a JPEG becomes a fixed-size square at decode time, colour jitter included. Plans are
+ * plain data so they can be posted to decode workers; the random draws come from a per-sample
+ * seed, so the same seed gives the same crop and colours in any worker.
  */
 export type CropPlan = ScaleAspectCropPlan | CenterCropPlan;
 
-/** Training crop (paper §4.2): random short side, aspect-ratio jitter, random square, mirror. */
+/**
+ * Training crop (paper §4.2): random short side, aspect-ratio jitter, random square, mirror,
+ * then HSL colour jitter on the 8-bit crop.
+ */
 export interface ScaleAspectCropPlan {
   readonly kind: 'scale-aspect';
   /** Output side in pixels. */
@@ -18,6 +28,11 @@ export interface ScaleAspectCropPlan {
   readonly aspectJitter: number;
   /** Mirror with probability 1/2. */
   readonly flip: boolean;
+  /**
+   * HSL jitter of the cropped bytes, as MXNet's default augmenter (see `applyHslJitter`), or
+   * `false` for none. Absent means none too, for plans built before the jitter existed.
+   */
+  readonly hslJitter?: HslJitterRange | false;
 }
 
 /** Test crop (paper §4.2): resize the short side, take the centre square. */
@@ -28,16 +43,24 @@ export interface CenterCropPlan {
   readonly resize: number;
 }
 
-/** The ImageNet training crop; defaults are the paper's: 224 from short side 256–480, ±0.25. */
+/**
+ * The ImageNet training crop; defaults are the paper's: 224 from short side 256–480, aspect
+ * ±0.25, mirror, and HSL jitter H ±36, S ±50, L ±50 (`hslJitter: false` turns it off,
+ * `{ h, s, l }` sets other half-widths).
+ */
 export function scaleAspectCrop(
   options: Partial<Omit<ScaleAspectCropPlan, 'kind'>> = {},
 ): ScaleAspectCropPlan {
+  const hslJitter = options.hslJitter ?? PAPER_HSL_JITTER;
+  if (hslJitter !== false) checkHslJitterRange(hslJitter);
   return {
     kind: 'scale-aspect',
     size: options.size ?? 224,
     shortSide: options.shortSide ?? [256, 480],
     aspectJitter: options.aspectJitter ?? 0.25,
     flip: options.flip ?? true,
+    // A copy: the plan is posted to workers and must not change under them.
+    hslJitter: hslJitter === false ? false : { h: hslJitter.h, s: hslJitter.s, l: hslJitter.l },
   };
 }
 
@@ -54,6 +77,8 @@ export interface CropGeometry {
   readonly top: number;
   readonly size: number;
   readonly flip: boolean;
+  /** Offsets for `applyHslJitter` after the crop, or `null` to leave the colours alone. */
+  readonly hsl: HslOffsets | null;
 }
 
 /** Computes the resize and crop for a `width`×`height` image; pure and deterministic. */
@@ -76,6 +101,7 @@ export function planCrop(
       top: Math.floor((rh - size) / 2),
       size,
       flip: false,
+      hsl: null,
     };
   }
   const rng = createRng(seed);
@@ -87,5 +113,7 @@ export function planCrop(
   const left = rng.int(rw - size + 1);
   const top = rng.int(rh - size + 1);
   const flip = plan.flip && rng.float() < 0.5;
-  return { resizeWidth: rw, resizeHeight: rh, left, top, size, flip };
+  // Drawn last, so that turning the jitter on or off leaves every crop where it was.
+  const hsl = plan.hslJitter ? drawHslOffsets(plan.hslJitter, rng) : null;
+  return { resizeWidth: rw, resizeHeight: rh, left, top, size, flip, hsl };
 }

@@ -6,7 +6,8 @@ import { compose, type Transform } from './transform.js';
 /**
  * The paper's training transforms for a dataset (§4): CIFAR pads 4 with the rounded channel
  * mean, crops and flips, then normalises; SVHN, MNIST and ImageNet only normalise here (the
- * ImageNet crop and mirror happen at decode time, see `scaleAspectCrop`).
+ * ImageNet crop, mirror and HSL colour jitter happen on the 8-bit pixels at decode time, see
+ * `scaleAspectCrop`).
  */
 export function trainTransforms(format: DatasetFormat): Transform {
   const stats = NORMALIZATION[format];
@@ -20,7 +21,10 @@ export function trainTransforms(format: DatasetFormat): Transform {
   return normalize(stats);
 }
 
-/** The paper's test-time transforms: normalisation only. */
+/**
+ * The paper's test-time transforms: normalisation only. ImageNet decodes with `centerCrop`,
+ * which has no colour jitter.
+ */
 export function evalTransforms(format: DatasetFormat): Transform {
   return normalize(NORMALIZATION[format]);
 }

@@ -87,6 +87,7 @@ describe('transforms', () => {
       top: 16,
       size: 224,
       flip: false,
+      hsl: null,
     });
   });
 });
