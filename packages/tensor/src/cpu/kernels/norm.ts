@@ -1,4 +1,6 @@
 import type { KernelTable } from '../../core/backend.js';
+import { activeWasm } from '../conv/conv2d.js';
+import { wasmBatchNormTrain, wasmBatchNormTrainGrad } from '../conv/wasm/norm.js';
 import { allocF32, f32 } from '../storage.js';
 
 /** [N, C, plane] view of an [N, C] or [N, C, H, W] tensor. */
@@ -17,6 +19,15 @@ export const normKernels: KernelTable = {
     const y = allocF32(x.shape, false);
     const mean = allocF32([c]);
     const variance = allocF32([c]);
+    // The wasm kernels (2–3× faster) sum in another order, about each channel's first value, so
+    // the two paths agree to rounding, not bit for bit; each is deterministic. Empty tensors stay
+    // here: the wasm kernel reads each channel's first value.
+    const k = xv.length > 0 ? activeWasm() : null;
+    if (k) {
+      const out = { y: y.values, mean: mean.values, variance: variance.values };
+      wasmBatchNormTrain(k, [n, c, plane], eps, { x: xv, gamma: gv, beta: bv }, out);
+      return [y.info, mean.info, variance.info] as const;
+    }
     const count = n * plane;
     // Per-channel sums over the batch in one pass; float64 sums of squares are exact enough for
     // activations (relative error ~1e-16 · count), and a second pass over 16 MB costs 5–10 ms.
@@ -67,6 +78,13 @@ export const normKernels: KernelTable = {
     const dx = allocF32(x.shape, false);
     const dgamma = allocF32([c]);
     const dbeta = allocF32([c]);
+    const k = xv.length > 0 ? activeWasm() : null;
+    if (k) {
+      const inputs = { dy: dv, x: xv, gamma: gv, mean: mv, variance: vv };
+      const out = { dx: dx.values, dgamma: dgamma.values, dbeta: dbeta.values };
+      wasmBatchNormTrainGrad(k, [n, c, plane], eps, inputs, out);
+      return [dx.info, dgamma.info, dbeta.info] as const;
+    }
     const count = n * plane;
     for (let ch = 0; ch < c; ch++) {
       const m = mv[ch]!;

@@ -13,6 +13,34 @@ export interface KernelExports {
   convScratchBytes(job: number, op: number): number;
   /** Sums the small-group filter gradient's per-item slots, over images in order, into `out`. */
   filterReduce(slots: number, groups: number, batch: number, slotFloats: number, out: number): void;
+  /** Training batch norm of x [n, c, plane] (assembly/norm.as); every argument a byte offset. */
+  bnTrain(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    mean: number,
+    variance: number,
+    n: number,
+    c: number,
+    plane: number,
+    eps: number,
+  ): void;
+  /** Gradient of bnTrain for x, γ and β (assembly/norm.as). */
+  bnTrainGrad(
+    dy: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    variance: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    n: number,
+    c: number,
+    plane: number,
+    eps: number,
+  ): void;
 }
 
 /** The compiled module (shareable with workers), its shared memory and this thread's instance. */
