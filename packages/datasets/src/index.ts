@@ -3,6 +3,7 @@
  * prefetching loader that yields NCHW Float32 batches, and verified dataset download.
  */
 
+export { PLAUSIBLE_RATIO, plausibleInflatedBytes } from './compression/capped-inflate.js';
 export {
   CACHE_DIR,
   COMPLETE_MARKER,
@@ -39,7 +40,12 @@ export {
 export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
 export { type DecodedImage, decodeAndCrop } from './loader/jpeg-decode.js';
 export { JpegPool, type JpegPoolOptions } from './loader/jpeg-pool.js';
-export { parseMat, readMatFile } from './mat/read-mat.js';
+export {
+  MAX_MAT_ELEMENT_BYTES,
+  type MatReadOptions,
+  parseMat,
+  readMatFile,
+} from './mat/read-mat.js';
 export type { MatClass, MatData, MatVariable } from './mat/types.js';
 export { createRng, deriveSeed, permutation, type Rng, splitmix32 } from './random/prng.js';
 export {
@@ -50,7 +56,13 @@ export {
 } from './readers/cifar.js';
 export { ConcatDataset } from './readers/concat-dataset.js';
 export { type DetectedDataset, detectDataset } from './readers/detect.js';
-export { type IdxArray, parseIdx, readIdxFile } from './readers/idx.js';
+export {
+  gunzipIdx,
+  type IdxArray,
+  MAX_IDX_BYTES,
+  parseIdx,
+  readIdxFile,
+} from './readers/idx.js';
 export {
   ImageNetDataset,
   type ImageNetOptions,
@@ -65,7 +77,13 @@ export {
   type PackedDatasetInit,
   type PixelLayout,
 } from './readers/packed-dataset.js';
-export { readSvhn, SVHN_CLASS_NAMES, type SvhnOptions, type SvhnSplit } from './readers/svhn.js';
+export {
+  readSvhn,
+  SVHN_CLASS_NAMES,
+  SVHN_MAX_ELEMENT_BYTES,
+  type SvhnOptions,
+  type SvhnSplit,
+} from './readers/svhn.js';
 export { horizontalFlip, type PadCropOptions, padCrop } from './transforms/augment.js';
 export {
   type CenterCropPlan,
