@@ -59,7 +59,7 @@ export function checkMetricsLine(path: string, lineNo: number, value: unknown): 
   const record = value as Record<string, unknown>;
   const type = record.type ?? 'epoch';
   const fields = typeof type === 'string' ? METRICS_LINES[type] : undefined;
-  if (fields === undefined) {
+  if (typeof type !== 'string' || fields === undefined) {
     const known = Object.keys(METRICS_LINES)
       .map((t) => `'${t}'`)
       .join(', ');
