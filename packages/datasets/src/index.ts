@@ -37,6 +37,7 @@ export {
   inspectDataset,
   type SplitReport,
 } from './inspect/inspect.js';
+export { readEverySample } from './inspect/verify.js';
 export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
 export { type DecodedImage, decodeAndCrop } from './loader/jpeg-decode.js';
 export { JpegPool, type JpegPoolOptions } from './loader/jpeg-pool.js';
