@@ -11,18 +11,26 @@ export {
   type DownloadResult,
   downloadDataset,
 } from './download/download.js';
-export { entryProblem, extractTarSafely } from './download/extract.js';
+export {
+  archiveProblems,
+  type ExtractOptions,
+  entryProblem,
+  extractTarSafely,
+} from './download/extract.js';
 export {
   type DownloadProgress,
   type FetchOptions,
   fetchToFile,
   md5File,
+  redirectTarget,
 } from './download/fetch-file.js';
 export {
   type DatasetSource,
+  DEFAULT_UNPACK_LIMITS,
   type DownloadableDataset,
   type RemoteFile,
   SOURCES,
+  type UnpackLimits,
 } from './download/sources.js';
 export { DatasetError } from './errors.js';
 export {
