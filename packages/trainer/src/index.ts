@@ -14,6 +14,7 @@ export {
   restoreCheckpoint,
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
+export { SafeTensorsError } from './checkpoint/errors.js';
 export {
   decodeSafeTensors,
   encodeSafeTensors,

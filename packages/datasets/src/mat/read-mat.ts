@@ -224,10 +224,11 @@ function parseMatrix(body: Uint8Array, little: boolean, fail: (p: string) => nev
   const dims = Array.from(toTyped(dimsEl, 'int32', little, fail) as Int32Array);
   const nameEl = readElement(body, dimsEl.next, little, fail);
   const name = new TextDecoder('latin1').decode(nameEl.body);
+  // Names come from the file: quoted with escapes, so a message stays one plain line.
   // Negative pairs can multiply to a plausible count; no MATLAB array has one.
   if (dims.length < 2 || dims.some((d) => d < 0)) {
     fail(
-      `variable "${name}" has dimensions ${dims.join('×') || 'none'}; expected at least two, none negative`,
+      `variable ${JSON.stringify(name)} has dimensions ${dims.join('×') || 'none'}; expected at least two, none negative`,
     );
   }
 
@@ -241,7 +242,7 @@ function parseMatrix(body: Uint8Array, little: boolean, fail: (p: string) => nev
   const data = toTyped(realEl, target, little, fail);
   if (data.length !== count) {
     fail(
-      `variable "${name}" has ${data.length} values but its dimensions ${dims.join('×')} need ${count}`,
+      `variable ${JSON.stringify(name)} has ${data.length} values but its dimensions ${dims.join('×')} need ${count}`,
     );
   }
   return { name, class: logical ? 'logical' : cls!, dims, complex, data };

@@ -62,7 +62,7 @@ async function readSvhnFile(file: string, split: string): Promise<PackedDataset>
   const find = (name: string): MatVariable => {
     const v = vars.find((x) => x.name === name);
     if (v === undefined) {
-      const found = vars.map((x) => `"${x.name}"`).join(', ') || 'none';
+      const found = vars.map((x) => JSON.stringify(x.name)).join(', ') || 'none';
       return fail(`has no variable "${name}" (found ${found}); expected SVHN's "X" and "y"`);
     }
     return v;
