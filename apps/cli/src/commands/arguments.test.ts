@@ -10,7 +10,7 @@ import { tempDir } from './test-fixtures.js';
  * nothing written (no run folder), within moments rather than after an epoch.
  */
 describe('numeric options are checked before any work', () => {
-  const cases: [string[], RegExp][] = [
+  const cases: [string[], RegExp, number?][] = [
     [
       ['train', '--train-limit', '0'],
       /--train-limit must be a whole number from 1 to \d+, got '0'/,
@@ -26,6 +26,9 @@ describe('numeric options are checked before any work', () => {
     [['train', '--seed=-1'], /--seed must be a whole number from 0 to 4294967295/],
     [['train', '--epochs', '3', '--until', '4'], /--until must be at most --epochs \(3\), got 4/],
     [['eval', '--checkpoint', 'x', '--limit', '0'], /--test-limit must be .*, got '0'/],
+    // Not usage errors (exit 1), but still refused before the data is opened.
+    [['train', '--model', 'resnet50'], /unknown model 'resnet50'/, 1],
+    [['train', '--model', 'regconv-w100000-d20'], /over the limit of 250,000,000/, 1],
     [['eval', '--checkpoint', 'x', '--test-limit', '1.5'], /--test-limit must be .*, got '1.5'/],
     [['eval', '--checkpoint', 'x', '--batch-size', '0'], /--batch-size must be .*, got '0'/],
     [['predict', '--checkpoint', 'x', 'a.png', '--top', '0'], /--top must be .*, got '0'/],
@@ -35,7 +38,7 @@ describe('numeric options are checked before any work', () => {
       /--in-channels must be a whole number from 1 to 1024, got '0x3'/,
     ],
   ];
-  for (const [argv, message] of cases) {
+  for (const [argv, message, code = 2] of cases) {
     it(`igc ${argv.join(' ')}`, async () => {
       const cwd = await tempDir();
       const io = memoryIo(cwd);
@@ -45,7 +48,7 @@ describe('numeric options are checked before any work', () => {
         eval: ['--backend', 'cpu'],
         predict: ['--backend', 'cpu'],
       };
-      expect(await main([...argv, ...(extra[argv[0]!] ?? [])], io)).toBe(2);
+      expect(await main([...argv, ...(extra[argv[0]!] ?? [])], io)).toBe(code);
       expect(performance.now() - t0).toBeLessThan(5000);
       const first = io.stderr[0]!.split('\n')[0]!;
       expect(first).toMatch(message);

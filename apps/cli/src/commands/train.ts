@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createModel } from '@igcnet/models';
+import { checkModelSize, createModel, parseModelName } from '@igcnet/models';
 import { memory } from '@igcnet/tensor';
 import {
   CHECKPOINT_FILE,
@@ -84,6 +84,10 @@ export const train: Command = {
     if (until !== undefined && until > epochs)
       throw new UsageError(`--until must be at most --epochs (${epochs}), got ${until}`);
     let modelName = stringOption(args, 'model')?.toLowerCase() ?? preset.model;
+    // An unknown name, or one too big even with 1 class and 1 channel, fails now, not after
+    // the data is opened (createModel checks again with the dataset's classes and channels).
+    if (stringOption(args, 'model') !== undefined)
+      checkModelSize(modelName, parseModelName(modelName), 1, 1);
     const out = resolve(
       io.cwd,
       stringOption(args, 'out') ?? join('runs', `${modelName}-${format}`),
