@@ -27,7 +27,7 @@ async function hangingWorker(): Promise<string> {
 
 describe('JpegPool timeout', () => {
   it('fails a hung decode, restarts its worker and finishes the jobs queued behind it', async () => {
-    const pool = new JpegPool({ size: 1, workerUrl: await hangingWorker(), timeoutMs: 300 });
+    const pool = new JpegPool({ size: 1, workerUrl: await hangingWorker(), timeoutMs: 500 });
     const plan = centerCrop({ size: 4, resize: 4 });
     try {
       const t0 = performance.now();
@@ -36,10 +36,10 @@ describe('JpegPool timeout', () => {
         pool.decode('/data/a.JPEG', plan, 0),
         pool.decode('/data/b.JPEG', plan, 0),
       ]);
-      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(performance.now() - t0).toBeLessThan(10_000);
       expect(results[0]).toMatchObject({
         status: 'rejected',
-        reason: { message: 'decoding timed out after 0.3 s; its worker was restarted' },
+        reason: { message: 'decoding timed out after 0.5 s; its worker was restarted' },
       });
       expect(results.slice(1).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
       expect((await pool.decode('/data/c.JPEG', plan, 0)).shape).toEqual([3, 4, 4]);

@@ -30,6 +30,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: Map<number, Pending>;
+  /** The worker runs (a job's timeout starts then, so a slow start does not count). */
+  online: boolean;
 }
 
 /** Jobs each worker holds at once: two lets one read its file while another decodes. */
@@ -91,9 +93,13 @@ export class JpegPool {
       slot.busy.set(pending.job.id, pending);
       slot.worker.ref();
       slot.worker.postMessage(pending.job);
-      pending.timer = setTimeout(() => this.#timedOut(slot, pending), this.#timeoutMs);
-      pending.timer.unref();
+      if (slot.online) this.#startTimer(slot, pending);
     }
+  }
+
+  #startTimer(slot: Slot, pending: Pending): void {
+    pending.timer = setTimeout(() => this.#timedOut(slot, pending), this.#timeoutMs);
+    pending.timer.unref();
   }
 
   /**
@@ -124,8 +130,12 @@ export class JpegPool {
 
   #spawn(): Slot {
     const worker = new Worker(this.#url);
-    const slot: Slot = { worker, busy: new Map() };
+    const slot: Slot = { worker, busy: new Map(), online: false };
     worker.unref();
+    worker.on('online', () => {
+      slot.online = true;
+      for (const p of slot.busy.values()) this.#startTimer(slot, p);
+    });
     worker.on('message', (reply: DecodeReply) => {
       const pending = slot.busy.get(reply.id);
       if (pending === undefined) return;
