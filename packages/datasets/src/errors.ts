@@ -5,10 +5,13 @@
 export class DatasetError extends Error {
   /** The file or folder the problem is in. */
   readonly file: string;
+  /** What is wrong, without the file name. */
+  readonly problem: string;
 
   constructor(file: string, problem: string, options?: { cause?: unknown }) {
     super(`${file}: ${problem}`, options);
     this.name = 'DatasetError';
     this.file = file;
+    this.problem = problem;
   }
 }

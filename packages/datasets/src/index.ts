@@ -3,6 +3,7 @@
  * prefetching loader that yields NCHW Float32 batches, and verified dataset download.
  */
 
+export { PLAUSIBLE_RATIO, plausibleInflatedBytes } from './compression/capped-inflate.js';
 export {
   CACHE_DIR,
   COMPLETE_MARKER,
@@ -10,18 +11,26 @@ export {
   type DownloadResult,
   downloadDataset,
 } from './download/download.js';
-export { entryProblem, extractTarSafely } from './download/extract.js';
+export {
+  archiveProblems,
+  type ExtractOptions,
+  entryProblem,
+  extractTarSafely,
+} from './download/extract.js';
 export {
   type DownloadProgress,
   type FetchOptions,
   fetchToFile,
   md5File,
+  redirectTarget,
 } from './download/fetch-file.js';
 export {
   type DatasetSource,
+  DEFAULT_UNPACK_LIMITS,
   type DownloadableDataset,
   type RemoteFile,
   SOURCES,
+  type UnpackLimits,
 } from './download/sources.js';
 export { DatasetError } from './errors.js';
 export {
@@ -36,10 +45,16 @@ export {
   inspectDataset,
   type SplitReport,
 } from './inspect/inspect.js';
+export { readEverySample } from './inspect/verify.js';
 export { DataLoader, type DataLoaderOptions } from './loader/data-loader.js';
 export { type DecodedImage, decodeAndCrop } from './loader/jpeg-decode.js';
 export { JpegPool, type JpegPoolOptions } from './loader/jpeg-pool.js';
-export { parseMat, readMatFile } from './mat/read-mat.js';
+export {
+  MAX_MAT_ELEMENT_BYTES,
+  type MatReadOptions,
+  parseMat,
+  readMatFile,
+} from './mat/read-mat.js';
 export type { MatClass, MatData, MatVariable } from './mat/types.js';
 export { createRng, deriveSeed, permutation, type Rng, splitmix32 } from './random/prng.js';
 export {
@@ -50,7 +65,13 @@ export {
 } from './readers/cifar.js';
 export { ConcatDataset } from './readers/concat-dataset.js';
 export { type DetectedDataset, detectDataset } from './readers/detect.js';
-export { type IdxArray, parseIdx, readIdxFile } from './readers/idx.js';
+export {
+  gunzipIdx,
+  type IdxArray,
+  MAX_IDX_BYTES,
+  parseIdx,
+  readIdxFile,
+} from './readers/idx.js';
 export {
   ImageNetDataset,
   type ImageNetOptions,
@@ -65,7 +86,13 @@ export {
   type PackedDatasetInit,
   type PixelLayout,
 } from './readers/packed-dataset.js';
-export { readSvhn, SVHN_CLASS_NAMES, type SvhnOptions, type SvhnSplit } from './readers/svhn.js';
+export {
+  readSvhn,
+  SVHN_CLASS_NAMES,
+  SVHN_MAX_ELEMENT_BYTES,
+  type SvhnOptions,
+  type SvhnSplit,
+} from './readers/svhn.js';
 export { horizontalFlip, type PadCropOptions, padCrop } from './transforms/augment.js';
 export {
   type CenterCropPlan,

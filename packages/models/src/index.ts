@@ -17,6 +17,12 @@ export { Network, type NetworkSpec, Stage, type StageInfo } from './common/netwo
 export { BN_EPS, BN_PLAIN, BN_RESIDUAL, type ModelOptions } from './common/options.js';
 export { ConvBnRelu, type UnitKind, type UnitSettings, unit } from './common/units.js';
 export { buildImagenet, IMAGENET_CONFIGS, type ImagenetConfig } from './imagenet/resnet18.js';
+export {
+  type CheckpointModel,
+  modelFromCheckpointMeta,
+  type StoredModelMeta,
+  type StoredShapes,
+} from './zoo/checkpoint-config.js';
 export { describeModel, type ModelReport } from './zoo/describe.js';
 export { NAME_GRAMMAR, type ParsedName, parseModelName } from './zoo/names.js';
 export {
@@ -29,3 +35,10 @@ export {
   referenceNames,
 } from './zoo/reference.js';
 export { createModel, listModels, modelEntry, type ZooEntry } from './zoo/registry.js';
+export {
+  checkModelSize,
+  MAX_MODEL_VALUES,
+  modelValuesBound,
+  type ZooShape,
+  zooShape,
+} from './zoo/size.js';

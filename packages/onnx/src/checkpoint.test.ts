@@ -60,7 +60,8 @@ describe('exportCheckpointToOnnx', () => {
 
   it('names missing and unexpected keys of a checkpoint of another model, and writes nothing', async () => {
     const dir = await tempDir();
-    const other = createModel('regconv-w16-d8', { init: 'zeros' });
+    // Same stem and classifier widths, so only the body's keys differ.
+    const other = createModel('regconv-w32-d8', { init: 'zeros' });
     const ckpt = join(dir, 'c.safetensors');
     await saveCheckpoint(ckpt, other, undefined, meta('igc-l4m8-d8', {}));
     other.dispose();
@@ -83,7 +84,7 @@ describe('exportCheckpointToOnnx', () => {
     wide.dispose();
     const out = join(dir, 'model.onnx');
     await expect(exportCheckpointToOnnx(ckpt, out)).rejects.toThrow(
-      /shape mismatches: fc\.weight: checkpoint \[100,128\] float32, model \[10,128\] float32/,
+      /c\.safetensors: checkpoint metadata 'config\.numClasses' is 10 but the stored classifier fc\.weight is \[100,128\]: expected 100$/,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -99,7 +100,7 @@ describe('exportCheckpointToOnnx', () => {
     const out = join(dir, 'model.onnx');
     await expect(exportCheckpointToOnnx(unknown, out)).rejects.toThrow(/resnet50/);
     await expect(exportCheckpointToOnnx(badConfig, out)).rejects.toThrow(
-      /config 'numClasses' must be a positive integer, got ten/,
+      /metadata 'config.numClasses' must be a positive integer, got "ten"/,
     );
     await expect(exportCheckpointToOnnx(join(dir, 'none.safetensors'), out)).rejects.toThrow(
       /cannot read checkpoint/,

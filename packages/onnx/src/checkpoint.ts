@@ -1,4 +1,4 @@
-import { createModel, modelEntry, type Network } from '@igcnet/models';
+import { createModel, modelEntry, modelFromCheckpointMeta, type Network } from '@igcnet/models';
 import { type Checkpoint, loadCheckpoint, restoreCheckpoint } from '@igcnet/trainer';
 import type { ChannelStats, ExportOptions } from './export.js';
 import { writeOnnx } from './write.js';
@@ -32,15 +32,6 @@ export interface CheckpointExportResult {
   bytes: number;
   /** The options the file was exported with. */
   options: ExportOptions;
-}
-
-function positiveInt(source: string, key: string, v: unknown, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-    throw new Error(
-      `${source}: checkpoint config '${key}' must be a positive integer, got ${String(v)}`,
-    );
-  return v;
 }
 
 function isStats(v: unknown): v is ChannelStats {
@@ -82,11 +73,13 @@ export async function exportCheckpointToOnnx(
   opts: CheckpointExportOptions = {},
 ): Promise<CheckpointExportResult> {
   const ckpt = await loadCheckpoint(checkpointPath);
-  const name = ckpt.meta.model;
+  // The metadata is checked against the stored tensors before the model is built.
+  const { name, numClasses, inChannels } = modelFromCheckpointMeta(
+    checkpointPath,
+    ckpt.meta,
+    ckpt.model,
+  );
   const entry = modelEntry(name);
-  const config = ckpt.meta.config;
-  const numClasses = positiveInt(checkpointPath, 'numClasses', config.numClasses, entry.numClasses);
-  const inChannels = positiveInt(checkpointPath, 'inChannels', config.inChannels, 3);
   const size = opts.inputSize ?? entry.inputShape[1];
   let model: Network | undefined;
   try {

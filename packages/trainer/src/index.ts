@@ -14,6 +14,7 @@ export {
   restoreCheckpoint,
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
+export { SafeTensorsError } from './checkpoint/errors.js';
 export {
   decodeSafeTensors,
   encodeSafeTensors,
@@ -36,7 +37,13 @@ export type { BatchSource, TrainableModel } from './loop/model.js';
 export { type EvalResult, evaluate, topKHits } from './metrics/evaluate.js';
 export { excludeBnAndBias, SGD, type SGDOptions } from './optim/sgd.js';
 export { type ReportInfo, renderReport } from './report/html.js';
-export { readMetrics } from './report/metrics.js';
+export { readMetrics, readMetricsLines } from './report/metrics.js';
+export {
+  checkMetricsLine,
+  METRICS_LINES,
+  type MetricsField,
+  type MetricsLine,
+} from './report/metrics-schema.js';
 export {
   constant,
   cosine,

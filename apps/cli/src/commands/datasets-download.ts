@@ -38,8 +38,10 @@ export const datasetsDownload: Command = {
     '  --keep-archives    keep the downloaded archives after unpacking',
     '  --json             print the result as JSON',
     '',
-    'An interrupted download resumes on the next run. The dataset folder appears only once',
-    'it is complete (it then holds a .igc-complete marker).',
+    'A server silent for 30 s is dropped and the download resumes (3 times, then it fails);',
+    'an interrupted download also resumes on the next run. Files larger than their published',
+    'size, https → http redirects and archives with links out of the dataset folder are refused.',
+    'The dataset folder appears only once it is complete (it then holds a .igc-complete marker).',
   ].join('\n'),
   options: {
     dir: { type: 'string' },

@@ -4,36 +4,42 @@ import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, openSplits } from '../runtime/data.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { restoreModel } from '../runtime/restore.js';
-import { backendChoice, numberOption } from './options.js';
+import { numeric, rangeNote } from './numeric-options.js';
+import { backendChoice, resolveAlias } from './options.js';
 
 /** `igc eval`: top-1 and top-5 error of a checkpoint on a dataset's test split. */
 export const evalCommand: Command = {
   path: ['eval'],
   summary: 'Evaluate a checkpoint: top-1 and top-5 error on a test split',
   usage:
-    '--checkpoint C [--dataset D] [--data-dir D] [--batch-size B] [--limit N] [--backend auto|cpu|webgpu] [--json]',
+    '--checkpoint C [--dataset D] [--data-dir D] [--batch-size B] [--test-limit N] [--backend auto|cpu|webgpu] [--json]',
   help: [
     'Options:',
     '  --checkpoint C   a checkpoint.safetensors written by igc train',
     '  --dataset D      mnist, cifar10, cifar100, svhn, imagenet (default: the one it was trained on)',
     '  --data-dir D     dataset folder (not needed for the embedded MNIST)',
-    '  --limit N        only the first N test images',
-    '  --json           print {"top1Error", "top5Error", "loss", "count", ...}',
+    `  --batch-size B   ${rangeNote('batch-size')} images per forward pass (default 256)`,
+    `  --test-limit N   ${rangeNote('test-limit')} only the first N test images (alias --limit)`,
+    '  --json           print {"top1Error", "top5Error", "loss", "count", "batchSize", ...}',
   ].join('\n'),
   options: {
     checkpoint: { type: 'string' },
     dataset: { type: 'string' },
     'data-dir': { type: 'string' },
     'batch-size': { type: 'string' },
+    'test-limit': { type: 'string' },
     limit: { type: 'string' },
     backend: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run(args, io) {
+  async run(rawArgs, io) {
+    const args = resolveAlias(rawArgs, 'test-limit', 'limit');
     const file = stringOption(args, 'checkpoint');
     if (file === undefined) throw new UsageError('--checkpoint is required');
     if (args.positionals.length > 0)
       throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    const testLimit = numeric(args, 'test-limit');
+    const batchSize = numeric(args, 'batch-size') ?? 256;
     const backend = await selectBackend(backendChoice(args), (s) => io.err(s));
     const r = await restoreModel(io.cwd, file);
     try {
@@ -50,7 +56,7 @@ export const evalCommand: Command = {
         test: preset.testSplit,
       });
       try {
-        splits.test = limitDataset(splits.test, numberOption(args, 'limit', true));
+        splits.test = limitDataset(splits.test, testLimit);
         const classes = splits.test.classNames.length;
         const out = r.model.outputShape([...splits.test.imageShape]);
         if (out && out[0] !== classes) {
@@ -58,7 +64,7 @@ export const evalCommand: Command = {
             `${r.path}: the model has ${out[0]} outputs but ${format} has ${classes} classes`,
           );
         }
-        const { test } = makeLoaders(splits, numberOption(args, 'batch-size', true) ?? 256, 0);
+        const { test } = makeLoaders(splits, batchSize, 0, batchSize);
         const e = await evaluate(r.model, test);
         const result = {
           checkpoint: r.path,
@@ -66,6 +72,7 @@ export const evalCommand: Command = {
           dataset: format,
           split: splits.test.split,
           backend: backend.name,
+          batchSize,
           count: e.count,
           loss: e.loss,
           top1Error: e.top1Error,

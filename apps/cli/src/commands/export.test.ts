@@ -75,7 +75,8 @@ describe('igc export', () => {
 
   it('explains a checkpoint that does not match its model and writes nothing', async () => {
     const dir = await tempDir();
-    const other = createModel('regconv-w16-d8', { init: 'zeros' });
+    // Same stem and classifier widths as igc-l4m8-d8, so only the body's keys differ.
+    const other = createModel('regconv-w32-d8', { init: 'zeros' });
     await saveCheckpoint(join(dir, 'c.safetensors'), other, undefined, {
       model: 'igc-l4m8-d8',
       config: {},
@@ -95,10 +96,13 @@ describe('igc export', () => {
       [['--model', 'resnet18', '--checkpoint', 'c', '--onnx', 'm'], /exactly one of/],
       [['--model', 'resnet18'], /--onnx FILE is required/],
       [['--checkpoint', 'c', '--seed', '1', '--onnx', 'm'], /--seed comes from the checkpoint/],
-      [['--model', 'resnet18', '--seed', '1.5', '--onnx', 'm'], /--seed must be a non-negative/],
+      [
+        ['--model', 'resnet18', '--seed', '1.5', '--onnx', 'm'],
+        /--seed must be a whole number from 0 to 4294967295, got '1.5'/,
+      ],
       [
         ['--model', 'resnet18', '--input-size', '0', '--onnx', 'm'],
-        /--input-size must be a positive/,
+        /--input-size must be a whole number from 1 to 4096, got '0'/,
       ],
     ];
     for (const [argv, message] of cases) {

@@ -13,6 +13,7 @@ import {
   writeOnnx,
 } from '@igcnet/onnx';
 import { type Command, flag, type ParsedArgs, stringOption, UsageError } from '../command.js';
+import { numeric, rangeNote } from './numeric-options.js';
 
 /** What `igc export --json` prints. */
 interface ExportReport {
@@ -24,17 +25,6 @@ interface ExportReport {
   outputs: { name: string; shape: (string | number)[] }[];
   dataset?: string;
   normalization?: ChannelStats;
-}
-
-function intOption(args: ParsedArgs, name: string, min: number): number | undefined {
-  const v = stringOption(args, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(
-      `--${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got '${v}'`,
-    );
-  return n;
 }
 
 /** Normalisation of a known dataset, when its channel count fits the model's input. */
@@ -59,11 +49,11 @@ function report(onnx: string, bytes: number, opts: ExportOptions, classes: numbe
 
 async function fromModel(args: ParsedArgs, name: string, out: string): Promise<ExportReport> {
   const entry = modelEntry(name);
-  const numClasses = intOption(args, 'num-classes', 1) ?? entry.numClasses;
-  const inChannels = intOption(args, 'in-channels', 1) ?? 3;
-  const size = intOption(args, 'input-size', 1) ?? entry.inputShape[1];
-  const seed = intOption(args, 'seed', 0) ?? 0;
-  const opset = intOption(args, 'opset', 1);
+  const numClasses = numeric(args, 'num-classes') ?? entry.numClasses;
+  const inChannels = numeric(args, 'in-channels') ?? 3;
+  const size = numeric(args, 'input-size') ?? entry.inputShape[1];
+  const seed = numeric(args, 'seed') ?? 0;
+  const opset = numeric(args, 'opset');
   const dataset =
     stringOption(args, 'dataset') ?? (entry.dataset === 'cifar' ? 'cifar10' : 'imagenet');
   const normalization = statsFor(dataset, inChannels);
@@ -90,8 +80,8 @@ async function fromCheckpoint(args: ParsedArgs, path: string, out: string): Prom
     if (stringOption(args, o) !== undefined)
       throw new UsageError(`--${o} comes from the checkpoint; it only applies with --model`);
   const dataset = stringOption(args, 'dataset');
-  const size = intOption(args, 'input-size', 1);
-  const opset = intOption(args, 'opset', 1);
+  const size = numeric(args, 'input-size');
+  const opset = numeric(args, 'opset');
   const r = await exportCheckpointToOnnx(path, out, {
     ...(dataset !== undefined ? { dataset } : {}),
     normalizations: NORMALIZATION,
@@ -127,10 +117,10 @@ export const exportCommand: Command = {
     '                     channels come from its metadata, every tensor is checked first',
     '  --model NAME       a zoo model (see "igc models"), freshly initialised',
     '  --onnx FILE        where to write the ONNX file (written atomically; nothing on error)',
-    '  --seed S           initialisation seed, with --model (default 0)',
-    '  --num-classes N    classifier outputs, with --model (default 10 or 1000)',
-    '  --in-channels C    input channels, with --model (default 3)',
-    '  --input-size H     input height = width (default 32 for CIFAR/SVHN nets, 224 for ImageNet)',
+    `  --seed S           ${rangeNote('seed')} initialisation seed, with --model (default 0)`,
+    `  --num-classes N    ${rangeNote('num-classes')} classifier outputs, with --model (default 10 or 1000)`,
+    `  --in-channels C    ${rangeNote('in-channels')} input channels, with --model (default 3)`,
+    `  --input-size H     ${rangeNote('input-size')} input height = width (default 32 for CIFAR/SVHN nets, 224 for ImageNet)`,
     '  --dynamic-size     symbolic height and width: the graph runs at any input size (it is',
     '                     traced and checked at --input-size)',
     '  --dataset NAME     dataset for the metadata (cifar10, cifar100, svhn, imagenet, …); with',

@@ -41,6 +41,6 @@ describe('igc info', () => {
     expect(io.stderr[0]).toMatch(/unknown model 'resnet50'/);
     const bad = memoryIo();
     expect(await main(['info', 'resnet18', '--num-classes', 'x'], bad)).toBe(2);
-    expect(bad.stderr[0]).toMatch(/--num-classes must be a positive integer/);
+    expect(bad.stderr[0]).toMatch(/--num-classes must be a whole number from 1 to 100000, got 'x'/);
   });
 });

@@ -1,6 +1,7 @@
 import { formatSummary } from '@igcnet/layers';
 import { describeModel, type ModelReport } from '@igcnet/models';
-import { type Command, flag, stringOption, UsageError } from '../command.js';
+import { type Command, flag, UsageError } from '../command.js';
+import { numeric, rangeNote } from './numeric-options.js';
 
 function text(r: ModelReport, all: boolean): string {
   const lines = [
@@ -59,7 +60,7 @@ export const info: Command = {
   usage: '<model> [--num-classes N] [--all] [--json]',
   help: [
     'Options:',
-    '  --num-classes N  classifier outputs (default 10 for CIFAR/SVHN nets, 1000 for ImageNet)',
+    `  --num-classes N  ${rangeNote('num-classes')} classifier outputs (default 10 for CIFAR/SVHN nets, 1000 for ImageNet)`,
     '  --all            list every layer, also those without parameters (ReLU, interleaves, pooling)',
     '  --json           print {"params", "paramsWithBn", "macs", "stages", "layers", "checks", …}',
     '',
@@ -80,14 +81,7 @@ export const info: Command = {
     const [name, ...extra] = args.positionals;
     if (name === undefined || extra.length > 0)
       throw new UsageError('name exactly one model (see "igc models")');
-    const nc = stringOption(args, 'num-classes');
-    let numClasses: number | undefined;
-    if (nc !== undefined) {
-      numClasses = Number(nc);
-      if (!Number.isInteger(numClasses) || numClasses < 1) {
-        throw new UsageError(`--num-classes must be a positive integer, got '${nc}'`);
-      }
-    }
+    const numClasses = numeric(args, 'num-classes');
     const report = describeModel(name, numClasses !== undefined ? { numClasses } : {});
     if (flag(args, 'json')) io.out(JSON.stringify(report));
     else io.out(text(report, flag(args, 'all')));

@@ -3,7 +3,8 @@ import { type Command, flag, stringOption, UsageError } from '../command.js';
 import { selectBackend } from '../runtime/backend.js';
 import { loadImage } from '../runtime/image.js';
 import { restoreModel } from '../runtime/restore.js';
-import { backendChoice, numberOption } from './options.js';
+import { numeric, rangeNote } from './numeric-options.js';
+import { backendChoice } from './options.js';
 
 /** `igc predict`: the top classes of images under a checkpoint. */
 export const predict: Command = {
@@ -14,7 +15,7 @@ export const predict: Command = {
     'Images are resized to the model input recorded in the checkpoint (ImageNet: short side',
     '256, centre 224 crop) and normalised with the training normalisation.',
     'Options:',
-    '  --top K   classes per image (default 5)',
+    `  --top K   ${rangeNote('top')} classes per image (default 5)`,
     '  --json    print [{"file", "predictions": [{"class", "index", "probability"}]}]',
   ].join('\n'),
   options: {
@@ -27,6 +28,7 @@ export const predict: Command = {
     const file = stringOption(args, 'checkpoint');
     if (file === undefined) throw new UsageError('--checkpoint is required');
     if (args.positionals.length === 0) throw new UsageError('name at least one image');
+    const top = numeric(args, 'top') ?? 5;
     await selectBackend(backendChoice(args), (s) => io.err(s));
     const r = await restoreModel(io.cwd, file);
     try {
@@ -47,8 +49,7 @@ export const predict: Command = {
       r.model.eval();
       const logits = tidy(() => r.model.forward(tensor(batch, [images.length, ...shape])));
       const classes = logits.shape[1]!;
-      const k = Math.min(numberOption(args, 'top', true) ?? 5, classes);
-      if (k < 1) throw new UsageError('--top must be at least 1');
+      const k = Math.min(top, classes);
       const { values, indices } = tidy(() => topk(softmax(logits), k));
       const [pv, iv] = await Promise.all([values.data(), indices.data()]);
       for (const t of [logits, values, indices]) t.dispose();

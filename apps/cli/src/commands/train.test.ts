@@ -115,6 +115,16 @@ describe('igc train, eval, predict, report', () => {
     expect(text.stdout[0]).toMatch(/top-1 error \d+\.\d\d%, top-5 error \d+\.\d\d%/);
   });
 
+  it('eval takes --test-limit like train (--limit stays an alias) and honours --batch-size', async () => {
+    const io = memoryIo(dir);
+    const ckpt = ['eval', '--checkpoint', 'run/checkpoint.safetensors', '--backend', 'cpu'];
+    expect(await main([...ckpt, '--test-limit', '40', '--batch-size', '16', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout[0]!)).toMatchObject({ count: 40, batchSize: 16 });
+    const both = memoryIo(dir);
+    expect(await main([...ckpt, '--test-limit', '40', '--limit', '30'], both)).toBe(2);
+    expect(both.stderr[0]).toMatch(/--limit is another name for --test-limit; give only one/);
+  });
+
   it('predicts the classes of PNG images', async () => {
     const test = await readMnist({ split: 'test' });
     const files: string[] = [];

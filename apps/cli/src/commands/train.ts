@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createModel } from '@igcnet/models';
+import { checkModelSize, createModel, parseModelName } from '@igcnet/models';
 import { memory } from '@igcnet/tensor';
 import {
   CHECKPOINT_FILE,
@@ -16,7 +16,8 @@ import { limitDataset, makeLoaders, normalizationOf, openSplits } from '../runti
 import { exists } from '../runtime/files.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { Progress } from '../runtime/progress.js';
-import { backendChoice, numberOption } from './options.js';
+import { numeric, rangeNote } from './numeric-options.js';
+import { backendChoice, resolveAlias } from './options.js';
 
 /** `igc train`: trains a zoo model; without arguments, the main job on the embedded MNIST. */
 export const train: Command = {
@@ -29,17 +30,17 @@ export const train: Command = {
     '  --model NAME       zoo name (see igc models); default per dataset',
     '  --dataset D        mnist (default, embedded), cifar10, cifar100, svhn, imagenet',
     '  --data-dir D       dataset folder (not needed for the embedded MNIST)',
-    '  --epochs N         default: mnist 1, CIFAR 400, SVHN 40 (train+extra), ImageNet 95',
-    '  --batch-size B     default 64 (ImageNet 256)',
-    '  --lr X             initial learning rate (default 0.1; ×0.1 at 1/2, 3/4, 7/8 of training,',
+    `  --epochs N         ${rangeNote('epochs')} default: mnist 1, CIFAR 400, SVHN 40 (train+extra), ImageNet 95`,
+    `  --batch-size B     ${rangeNote('batch-size')} default 64 (ImageNet 256); tests use max(B, 256)`,
+    `  --lr X             ${rangeNote('lr')} initial learning rate (default 0.1; ×0.1 at 1/2, 3/4, 7/8 of training,`,
     '                     ImageNet every 30 epochs); Nesterov momentum 0.9, weight decay 1e-4',
     '  --backend B        auto (default: WebGPU on a hardware adapter, else CPU), cpu, webgpu',
     '  --out DIR          checkpoint.safetensors and metrics.jsonl (default runs/<model>-<dataset>)',
     '  --resume           continue from DIR/checkpoint.safetensors (same numbers as an uninterrupted run)',
-    '  --until N          stop after epoch N this time (the schedule still spans --epochs; resume later)',
-    '  --seed S           seeds initialisation, shuffling and augmentation (default 1)',
-    '  --train-limit N    train on the first N training images only',
-    '  --test-limit N     test on the first N test images only',
+    `  --until N          ${rangeNote('until')} stop after epoch N this time (the schedule still spans --epochs)`,
+    `  --seed S           ${rangeNote('seed')} seeds initialisation, shuffling and augmentation (default 1)`,
+    `  --train-limit N    ${rangeNote('train-limit')} train on the first N training images only`,
+    `  --test-limit N     ${rangeNote('test-limit')} test on the first N test images only (alias --limit)`,
     '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, …',
   ].join('\n'),
   options: {
@@ -56,9 +57,11 @@ export const train: Command = {
     seed: { type: 'string' },
     'train-limit': { type: 'string' },
     'test-limit': { type: 'string' },
+    limit: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run(args, io) {
+  async run(rawArgs, io) {
+    const args = resolveAlias(rawArgs, 'test-limit', 'limit');
     if (args.positionals.length > 0)
       throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
     const t0 = performance.now();
@@ -70,12 +73,21 @@ export const train: Command = {
     const preset = PRESETS[format];
     const json = flag(args, 'json');
     const log = (s: string) => io.err(s);
-    const seed = numberOption(args, 'seed', true) ?? 1;
-    const epochs = numberOption(args, 'epochs', true) ?? preset.epochs;
-    const batchSize = numberOption(args, 'batch-size', true) ?? preset.batchSize;
-    if (batchSize < 1) throw new UsageError('--batch-size must be at least 1');
-    const lr = numberOption(args, 'lr', false) ?? preset.lr;
+    // Every number is checked before any work starts (backend, data, model).
+    const seed = numeric(args, 'seed') ?? 1;
+    const epochs = numeric(args, 'epochs') ?? preset.epochs;
+    const batchSize = numeric(args, 'batch-size') ?? preset.batchSize;
+    const lr = numeric(args, 'lr') ?? preset.lr;
+    const trainLimit = numeric(args, 'train-limit');
+    const testLimit = numeric(args, 'test-limit');
+    const until = numeric(args, 'until');
+    if (until !== undefined && until > epochs)
+      throw new UsageError(`--until must be at most --epochs (${epochs}), got ${until}`);
     let modelName = stringOption(args, 'model')?.toLowerCase() ?? preset.model;
+    // An unknown name, or one too big even with 1 class and 1 channel, fails now, not after
+    // the data is opened (createModel checks again with the dataset's classes and channels).
+    if (stringOption(args, 'model') !== undefined)
+      checkModelSize(modelName, parseModelName(modelName), 1, 1);
     const out = resolve(
       io.cwd,
       stringOption(args, 'out') ?? join('runs', `${modelName}-${format}`),
@@ -87,8 +99,8 @@ export const train: Command = {
       test: preset.testSplit,
     });
     try {
-      splits.train = limitDataset(splits.train, numberOption(args, 'train-limit', true));
-      splits.test = limitDataset(splits.test, numberOption(args, 'test-limit', true));
+      splits.train = limitDataset(splits.train, trainLimit);
+      splits.test = limitDataset(splits.test, testLimit);
       for (const n of [...splits.train.notes, ...splits.test.notes]) log(`note: ${n}`);
       const [inChannels] = splits.train.imageShape;
       const numClasses = splits.train.classNames.length;
@@ -144,7 +156,7 @@ export const train: Command = {
         seed: runSeed,
         outDir: out,
         startEpoch,
-        stopAfter: numberOption(args, 'until', true),
+        stopAfter: until,
         onEvent: (e) => progress.onEvent(e),
         extra: {
           dataset: format,

@@ -1,4 +1,5 @@
 import { type Backend, getBackend, removeBackend, setBackend } from '@igcnet/tensor';
+import { missingVulkan } from './vulkan-probe.js';
 
 /** Which backend a command runs on. */
 export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
@@ -43,7 +44,9 @@ async function loadGpu(): Promise<GpuModule> {
 
 /**
  * Activates a backend. `auto` takes WebGPU only on a hardware adapter: a software adapter
- * (SwiftShader) is slower than the CPU backend.
+ * (SwiftShader) is slower than the CPU backend. It prints at most one line of its own about
+ * the choice; on Linux without a Vulkan driver it does not load Dawn at all (see
+ * `missingVulkan`). `webgpu` always loads Dawn, whose own messages then show the full reason.
  */
 export async function selectBackend(
   choice: BackendChoice,
@@ -56,6 +59,13 @@ export async function selectBackend(
   if (choice === 'webgpu') {
     (await loadGpu()).registerWebGpuBackend();
     await setBackend('webgpu');
+    return describe(getBackend());
+  }
+  // Without a Vulkan driver, loading Dawn only prints its native warnings: say it in one line.
+  const missing = missingVulkan();
+  if (missing !== undefined) {
+    warn(`auto: WebGPU skipped (${missing}); using the CPU backend`);
+    await setBackend('cpu');
     return describe(getBackend());
   }
   try {

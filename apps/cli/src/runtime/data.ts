@@ -60,11 +60,16 @@ export function limitDataset(d: Dataset, n: number | undefined): Dataset {
   };
 }
 
-/** Loaders with the paper's transforms: augmentation for training, normalisation for test. */
+/**
+ * Loaders with the paper's transforms: augmentation for training, normalisation for test. Test
+ * batches default to max(batchSize, 256) (evaluation needs no gradients, so bigger batches are
+ * cheap); `testBatchSize` sets them exactly.
+ */
 export function makeLoaders(
   s: Splits,
   batchSize: number,
   seed: number,
+  testBatchSize = Math.max(batchSize, 256),
 ): { train: DataLoader; test: DataLoader } {
   return {
     train: new DataLoader(s.train, {
@@ -74,7 +79,7 @@ export function makeLoaders(
       transform: trainTransforms(s.format),
     }),
     test: new DataLoader(s.test, {
-      batchSize: Math.max(batchSize, 256),
+      batchSize: testBatchSize,
       transform: evalTransforms(s.format),
     }),
   };

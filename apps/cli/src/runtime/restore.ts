@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DatasetFormat } from '@igcnet/datasets';
-import { createModel } from '@igcnet/models';
+import { createModel, modelFromCheckpointMeta } from '@igcnet/models';
 import { type Checkpoint, loadCheckpoint, restoreCheckpoint } from '@igcnet/trainer';
 import { isDatasetFormat } from './presets.js';
 
@@ -23,14 +23,14 @@ function isNumberArray(v: unknown): v is number[] {
 export async function restoreModel(cwd: string, file: string): Promise<RestoredModel> {
   const path = resolve(cwd, file);
   const checkpoint = await loadCheckpoint(path);
-  const { config, extra = {} } = checkpoint.meta;
-  const numClasses = typeof config.numClasses === 'number' ? config.numClasses : undefined;
-  const inChannels = typeof config.inChannels === 'number' ? config.inChannels : undefined;
-  const model = createModel(checkpoint.meta.model, {
-    ...(numClasses !== undefined ? { numClasses } : {}),
-    ...(inChannels !== undefined ? { inChannels } : {}),
-    init: 'zeros',
-  });
+  const { extra = {} } = checkpoint.meta;
+  // The metadata is checked against the stored tensors before the model is built.
+  const { name, numClasses, inChannels } = modelFromCheckpointMeta(
+    path,
+    checkpoint.meta,
+    checkpoint.model,
+  );
+  const model = createModel(name, { numClasses, inChannels, init: 'zeros' });
   try {
     restoreCheckpoint(path, checkpoint, model);
   } catch (e) {

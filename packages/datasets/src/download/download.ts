@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DatasetError } from '../errors.js';
+import { ByteCap } from './byte-cap.js';
 import { extractTarSafely } from './extract.js';
 import { type DownloadProgress, fetchToFile } from './fetch-file.js';
 import {
   type DatasetSource,
+  DEFAULT_UNPACK_LIMITS,
   type DownloadableDataset,
   type RemoteFile,
   SOURCES,
@@ -37,6 +39,10 @@ export interface DownloadOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Use this distribution instead of the built-in one (a mirror with other files; tests). */
   source?: DatasetSource;
+  /** Seconds without a connection or data before a request is dropped and resumed; default 30. */
+  idleSeconds?: number;
+  /** How often a stalled or cut download is resumed before giving up; default 3. */
+  retries?: number;
 }
 
 /** What {@link downloadDataset} did. */
@@ -106,7 +112,13 @@ export async function downloadDataset(
     // A file in the cache was renamed there only after its checksum matched.
     if (await isFile(dest)) continue;
     const url = baseUrl === '' ? file.url : `${baseUrl}/${file.name}`;
-    await fetchToFile(url, dest, { md5: file.md5, onProgress: options.onProgress });
+    await fetchToFile(url, dest, {
+      md5: file.md5,
+      onProgress: options.onProgress,
+      ...(file.bytes !== undefined ? { maxBytes: Math.ceil(file.bytes * 1.05) } : {}),
+      ...(options.idleSeconds !== undefined ? { idleSeconds: options.idleSeconds } : {}),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
   }
 
   await removeStaleTemps(dir, source.target);
@@ -157,22 +169,38 @@ async function unpack(
   staging: string,
   keep: boolean,
 ): Promise<void> {
+  const limits = source.limits ?? DEFAULT_UNPACK_LIMITS;
   if (source.unpack === 'tar.gz') {
-    for (const f of files) await extractTarSafely(join(cache, f.name), tmp);
+    for (const f of files) {
+      // Links are checked against the dataset folder itself, not the temporary folder around it.
+      await extractTarSafely(join(cache, f.name), tmp, {
+        root: source.target,
+        maxBytes: limits.bytes,
+        maxEntries: limits.entries,
+      });
+    }
     return;
   }
+  let unpacked = 0;
   await mkdir(staging, { recursive: true });
   for (const f of files) {
     const from = join(cache, f.name);
     if (source.unpack === 'gunzip') {
       const to = join(staging, f.name.replace(/\.gz$/, ''));
+      const cap = new ByteCap(limits.bytes - unpacked);
       try {
-        await pipeline(createReadStream(from), createGunzip(), createWriteStream(to));
+        await pipeline(createReadStream(from), createGunzip(), cap, createWriteStream(to));
       } catch (error) {
+        if (cap.exceeded)
+          throw new DatasetError(
+            from,
+            `unpacks to more than the ${limits.bytes} bytes this dataset can hold`,
+          );
         throw new DatasetError(from, `is not valid gzip: ${(error as Error).message}`, {
           cause: error,
         });
       }
+      unpacked += cap.bytes;
     } else if (keep) {
       await copyFile(from, join(staging, f.name));
     } else {

@@ -4,6 +4,7 @@ import { openDataset } from '../readers/open.js';
 import { centerCrop } from '../transforms/crop-plan.js';
 import type { Dataset, DatasetFormat, ImageShape } from '../types.js';
 import { type ContactSheet, writeContactSheet } from './contact-sheet.js';
+import { readEverySample } from './verify.js';
 
 /** Counts for one split. `perClass[i]` counts class i in the canonical class order. */
 export interface SplitReport {
@@ -70,7 +71,7 @@ export async function inspectDataset(
       splits[split] = { count: ds.length, perClass: classCounts(ds.labels, ds.classNames.length) };
       notes.push(...ds.notes);
       if (options.verify && detected.format === 'imagenet') {
-        await Promise.all(Array.from({ length: ds.length }, (_, i) => ds.get(i)));
+        await readEverySample(ds);
       }
     }
     const contactSheet =

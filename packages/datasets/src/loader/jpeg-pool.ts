@@ -13,17 +13,25 @@ export interface JpegPoolOptions {
    * the `IGCNET_JPEG_WORKER` environment variable (tests running from source set it).
    */
   workerUrl?: URL | string;
+  /**
+   * How long one decode may take before it fails (naming the file, through the dataset) and
+   * its worker is replaced; default 60 s. A hung decoder would otherwise stall training forever.
+   */
+  timeoutMs?: number;
 }
 
 interface Pending {
   job: DecodeJob;
   resolve: (img: DecodedImage) => void;
   reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
 }
 
 interface Slot {
   worker: Worker;
   busy: Map<number, Pending>;
+  /** The worker runs (a job's timeout starts then, so a slow start does not count). */
+  online: boolean;
 }
 
 /** Jobs each worker holds at once: two lets one read its file while another decodes. */
@@ -43,6 +51,7 @@ function defaultWorkerUrl(): URL | string {
 export class JpegPool {
   readonly size: number;
   readonly #url: URL | string;
+  readonly #timeoutMs: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
   #nextId = 1;
@@ -51,6 +60,7 @@ export class JpegPool {
   constructor(options: JpegPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? Math.min(8, availableParallelism()));
     this.#url = options.workerUrl ?? defaultWorkerUrl();
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
   }
 
   /** Decodes `file` and applies `plan` with randomness from `seed`. */
@@ -67,7 +77,11 @@ export class JpegPool {
     this.#closed = true;
     for (const p of this.#queue.splice(0)) p.reject(new Error('JpegPool closed'));
     const slots = this.#slots.splice(0);
-    for (const s of slots) for (const p of s.busy.values()) p.reject(new Error('JpegPool closed'));
+    for (const s of slots)
+      for (const p of s.busy.values()) {
+        clearTimeout(p.timer);
+        p.reject(new Error('JpegPool closed'));
+      }
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
@@ -79,7 +93,31 @@ export class JpegPool {
       slot.busy.set(pending.job.id, pending);
       slot.worker.ref();
       slot.worker.postMessage(pending.job);
+      if (slot.online) this.#startTimer(slot, pending);
     }
+  }
+
+  #startTimer(slot: Slot, pending: Pending): void {
+    pending.timer = setTimeout(() => this.#timedOut(slot, pending), this.#timeoutMs);
+    pending.timer.unref();
+  }
+
+  /**
+   * A decode ran past the timeout: it fails, its worker (stuck in native code or a loop) is
+   * terminated, and the worker's other jobs go back to the front of the queue for a fresh one.
+   */
+  #timedOut(slot: Slot, pending: Pending): void {
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    slot.busy.delete(pending.job.id);
+    for (const p of slot.busy.values()) clearTimeout(p.timer);
+    this.#queue.unshift(...slot.busy.values());
+    slot.busy.clear();
+    void slot.worker.terminate();
+    pending.reject(
+      new Error(`decoding timed out after ${this.#timeoutMs / 1000} s; its worker was restarted`),
+    );
+    if (!this.#closed) this.#pump();
   }
 
   #pickSlot(): Slot | undefined {
@@ -92,12 +130,17 @@ export class JpegPool {
 
   #spawn(): Slot {
     const worker = new Worker(this.#url);
-    const slot: Slot = { worker, busy: new Map() };
+    const slot: Slot = { worker, busy: new Map(), online: false };
     worker.unref();
+    worker.on('online', () => {
+      slot.online = true;
+      for (const p of slot.busy.values()) this.#startTimer(slot, p);
+    });
     worker.on('message', (reply: DecodeReply) => {
       const pending = slot.busy.get(reply.id);
       if (pending === undefined) return;
       slot.busy.delete(reply.id);
+      clearTimeout(pending.timer);
       if (slot.busy.size === 0) worker.unref();
       if (reply.ok) pending.resolve({ data: reply.data, shape: reply.shape });
       else pending.reject(new Error(reply.error));
@@ -107,7 +150,10 @@ export class JpegPool {
       // A crashed worker takes its jobs with it; drop it so the next job spawns a fresh one.
       const i = this.#slots.indexOf(slot);
       if (i >= 0) this.#slots.splice(i, 1);
-      for (const p of slot.busy.values()) p.reject(error);
+      for (const p of slot.busy.values()) {
+        clearTimeout(p.timer);
+        p.reject(error);
+      }
       slot.busy.clear();
       if (!this.#closed) this.#pump();
     };

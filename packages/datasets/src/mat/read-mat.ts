@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { inflateSync } from 'node:zlib';
+import {
+  InflateError,
+  inflateCapped,
+  inflateHead,
+  plausibleInflatedBytes,
+} from '../compression/capped-inflate.js';
 import { DatasetError } from '../errors.js';
 import type { MatClass, MatData, MatVariable } from './types.js';
 
@@ -59,15 +64,30 @@ interface Element {
   next: number;
 }
 
+/** Options of {@link parseMat} and {@link readMatFile}. */
+export interface MatReadOptions {
+  /**
+   * The most bytes one compressed element may inflate to; default {@link MAX_MAT_ELEMENT_BYTES}.
+   * A reader that knows its dataset passes less (SVHN: what 600,000 images need).
+   */
+  maxElementBytes?: number;
+}
+
+/** Default cap of one inflated MAT element: 2 GiB (SVHN's largest, extra, is 1.6 GB). */
+export const MAX_MAT_ELEMENT_BYTES = 2 ** 31;
+
 /** Reads every top-level variable of a MAT-file (version 5 layout, which v6 and v7 share). */
-export async function readMatFile(file: string): Promise<MatVariable[]> {
+export async function readMatFile(
+  file: string,
+  options: MatReadOptions = {},
+): Promise<MatVariable[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw new DatasetError(file, `cannot read: ${(error as Error).message}`, { cause: error });
   }
-  return parseMat(bytes, file);
+  return parseMat(bytes, file, options);
 }
 
 /**
@@ -75,7 +95,11 @@ export async function readMatFile(file: string): Promise<MatVariable[]> {
  * Handles both byte orders, uncompressed and zlib-compressed (v7) elements, and stored types
  * narrower than the class (MATLAB saves a `double` of small integers as bytes).
  */
-export function parseMat(bytes: Uint8Array, file = '<mat>'): MatVariable[] {
+export function parseMat(
+  bytes: Uint8Array,
+  file = '<mat>',
+  options: MatReadOptions = {},
+): MatVariable[] {
   const fail = (problem: string): never => {
     throw new DatasetError(file, problem);
   };
@@ -95,15 +119,15 @@ export function parseMat(bytes: Uint8Array, file = '<mat>'): MatVariable[] {
   while (offset < bytes.length) {
     // Some writers pad the end of the file; fewer than 8 bytes cannot hold a tag.
     if (bytes.length - offset < 8) break;
+    const at = offset;
     const el = readElement(bytes, offset, little, fail);
     offset = el.next;
     if (el.type === MI_COMPRESSED) {
-      let inner: Uint8Array;
-      try {
-        inner = inflateSync(el.body);
-      } catch (error) {
-        return fail(`compressed element at byte ${offset} is corrupt: ${(error as Error).message}`);
-      }
+      const maxBytes = Math.min(
+        options.maxElementBytes ?? MAX_MAT_ELEMENT_BYTES,
+        plausibleInflatedBytes(el.body.length),
+      );
+      const inner = inflateElement(el.body, at, little, maxBytes, fail);
       const innerEl = readElement(inner, 0, little, fail);
       if (innerEl.type !== MI_MATRIX) continue;
       vars.push(parseMatrix(innerEl.body, little, fail));
@@ -113,6 +137,43 @@ export function parseMat(bytes: Uint8Array, file = '<mat>'): MatVariable[] {
     // Other top-level element types carry nothing this reader needs.
   }
   return vars;
+}
+
+/**
+ * Inflates a compressed element, capped by what its own tag declares and by `maxBytes`: the
+ * tag is read from the first inflated bytes, a size over the cap is refused before the body is
+ * inflated, and a stream that runs past its declared size stops there.
+ */
+function inflateElement(
+  body: Uint8Array,
+  at: number,
+  little: boolean,
+  maxBytes: number,
+  fail: (p: string) => never,
+): Uint8Array {
+  const where = `compressed element at byte ${at}`;
+  let head: Uint8Array;
+  try {
+    head = inflateHead(body, 'zlib', 8);
+  } catch (error) {
+    return fail(`${where} is corrupt: ${(error as Error).message}`);
+  }
+  if (head.length < 8) fail(`${where} inflates to ${head.length} bytes, too few for a tag`);
+  const first = view(head).getUint32(0, little);
+  // A small element holds at most 4 bytes; otherwise the second word is the size.
+  const declared = first >>> 16 !== 0 ? 8 : 8 + Math.ceil(view(head).getUint32(4, little) / 8) * 8;
+  if (declared > maxBytes) {
+    fail(
+      `${where} declares ${declared} bytes, more than the ${maxBytes} its ${body.length} compressed bytes may plausibly hold`,
+    );
+  }
+  try {
+    return inflateCapped(body, 'zlib', declared);
+  } catch (error) {
+    if (error instanceof InflateError && error.overflow)
+      return fail(`${where} inflates past the ${declared} bytes its tag declares`);
+    return fail(`${where} is corrupt: ${(error as Error).message}`);
+  }
 }
 
 function view(bytes: Uint8Array): DataView {
@@ -163,6 +224,13 @@ function parseMatrix(body: Uint8Array, little: boolean, fail: (p: string) => nev
   const dims = Array.from(toTyped(dimsEl, 'int32', little, fail) as Int32Array);
   const nameEl = readElement(body, dimsEl.next, little, fail);
   const name = new TextDecoder('latin1').decode(nameEl.body);
+  // Names come from the file: quoted with escapes, so a message stays one plain line.
+  // Negative pairs can multiply to a plausible count; no MATLAB array has one.
+  if (dims.length < 2 || dims.some((d) => d < 0)) {
+    fail(
+      `variable ${JSON.stringify(name)} has dimensions ${dims.join('×') || 'none'}; expected at least two, none negative`,
+    );
+  }
 
   const numeric = cls !== 'cell' && cls !== 'struct' && cls !== 'object' && cls !== 'function';
   if (!numeric || cls === 'sparse' || nameEl.next >= body.length) {
@@ -174,7 +242,7 @@ function parseMatrix(body: Uint8Array, little: boolean, fail: (p: string) => nev
   const data = toTyped(realEl, target, little, fail);
   if (data.length !== count) {
     fail(
-      `variable "${name}" has ${data.length} values but its dimensions ${dims.join('×')} need ${count}`,
+      `variable ${JSON.stringify(name)} has ${data.length} values but its dimensions ${dims.join('×')} need ${count}`,
     );
   }
   return { name, class: logical ? 'logical' : cls!, dims, complex, data };

@@ -90,7 +90,8 @@ export async function readCifar100(dir: string, options: Cifar100Options): Promi
   });
 }
 
-interface CifarFileSpec {
+/** What a CIFAR binary file holds: its format, split, class names and label bytes. */
+export interface CifarFileSpec {
   format: 'cifar10' | 'cifar100';
   split: string;
   classNames: readonly string[];
@@ -104,7 +105,18 @@ async function readCifarFile(file: string, spec: CifarFileSpec): Promise<PackedD
   if (!(await exists(file))) {
     throw new DatasetError(file, `missing split "${spec.split}": file not found`);
   }
-  const bytes = await readBytes(file);
+  return parseCifarFile(await readBytes(file), file, spec);
+}
+
+/**
+ * Parses the bytes of a CIFAR-10 or CIFAR-100 binary file (records of label bytes then 3,072
+ * pixel bytes); `file` names the source in errors. Every label byte is checked.
+ */
+export function parseCifarFile(
+  bytes: Uint8Array,
+  file: string,
+  spec: CifarFileSpec,
+): PackedDataset {
   const record = spec.labelBytes + PIXELS;
   const name = spec.format === 'cifar10' ? 'CIFAR-10' : 'CIFAR-100';
   if (bytes.length === 0 || bytes.length % record !== 0) {

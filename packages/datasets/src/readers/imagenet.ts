@@ -1,10 +1,10 @@
-import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { DatasetError } from '../errors.js';
 import { JpegPool } from '../loader/jpeg-pool.js';
 import { type CropPlan, centerCrop, scaleAspectCrop } from '../transforms/crop-plan.js';
 import type { Dataset, GetOptions, ImageShape, Sample } from '../types.js';
 import { exists, readBytes } from './files.js';
+import { listFolder, realRoot } from './folder-entries.js';
 
 /** Options for {@link readImageNet}. */
 export interface ImageNetOptions {
@@ -62,21 +62,12 @@ async function readValSolution(file: string): Promise<Map<string, string>> {
   return out;
 }
 
-async function listDir(dir: string, split: string) {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new DatasetError(dir, `missing split "${split}": folder not found`);
-    throw new DatasetError(dir, `cannot list: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /**
  * Reads an ImageNet split in ImageFolder layout: `<split>/<wnid>/*.JPEG`, or for `val` a flat
  * folder labelled by `LOC_val_solution.csv`. Class order comes from `LOC_synset_mapping.txt`
  * in `dir`. Listing reads no image; decoding happens in worker threads when samples are read.
+ * Symbolic links (images or class folders) are followed when they stay inside `dir` and refused
+ * by name when they lead out of it or nowhere.
  */
 export async function readImageNet(
   dir: string,
@@ -86,9 +77,10 @@ export async function readImageNet(
   const classIndex = new Map(mapping.wnids.map((w, i) => [w, i]));
   const split = options.split;
   const splitDir = join(dir, split);
-  const entries = await listDir(splitDir, split);
+  const root = await realRoot(dir);
+  const entries = await listFolder(splitDir, root, `missing split "${split}": folder not found`);
   const classDirs = entries
-    .filter((e) => e.isDirectory())
+    .filter((e) => e.kind === 'dir')
     .map((e) => e.name)
     .sort();
   const files: string[] = [];
@@ -109,8 +101,8 @@ export async function readImageNet(
     byClass.sort((a, b) => a.label - b.label);
     for (const { label, dir: name } of byClass) {
       const classDir = join(splitDir, name);
-      const images = (await readdir(classDir, { withFileTypes: true }))
-        .filter((e) => e.isFile() && isImage(e.name))
+      const images = (await listFolder(classDir, root, 'class folder disappeared while listing'))
+        .filter((e) => e.kind === 'file' && isImage(e.name))
         .map((e) => e.name)
         .sort();
       if (images.length === 0)
@@ -122,7 +114,7 @@ export async function readImageNet(
     }
   } else {
     const images = entries
-      .filter((e) => e.isFile() && isImage(e.name))
+      .filter((e) => e.kind === 'file' && isImage(e.name))
       .map((e) => e.name)
       .sort();
     if (images.length === 0)

@@ -30,6 +30,13 @@ export const SVHN_CLASS_NAMES: readonly string[] = [
 ];
 
 /**
+ * The most bytes one element of an SVHN file may inflate to: `X` of 600,000 images (the largest
+ * split, extra, has 531,131) plus its header. A compressed element claiming more is refused
+ * before it is inflated.
+ */
+export const SVHN_MAX_ELEMENT_BYTES = 600_000 * 3 * 32 * 32 + 4096;
+
+/**
  * Reads SVHN's cropped-digit format (`train_32x32.mat`, `test_32x32.mat`, `extra_32x32.mat`).
  * `X` is 32×32×3×N uint8 in MATLAB order and `y` is N×1 with label 10 for digit 0.
  */
@@ -48,14 +55,14 @@ export async function readSvhn(dir: string, options: SvhnOptions): Promise<Datas
 async function readSvhnFile(file: string, split: string): Promise<PackedDataset> {
   if (!(await exists(file)))
     throw new DatasetError(file, `missing split "${split}": file not found`);
-  const vars = await readMatFile(file);
+  const vars = await readMatFile(file, { maxElementBytes: SVHN_MAX_ELEMENT_BYTES });
   const fail = (problem: string): never => {
     throw new DatasetError(file, problem);
   };
   const find = (name: string): MatVariable => {
     const v = vars.find((x) => x.name === name);
     if (v === undefined) {
-      const found = vars.map((x) => `"${x.name}"`).join(', ') || 'none';
+      const found = vars.map((x) => JSON.stringify(x.name)).join(', ') || 'none';
       return fail(`has no variable "${name}" (found ${found}); expected SVHN's "X" and "y"`);
     }
     return v;

@@ -7,6 +7,14 @@ export interface FixtureServerOptions {
   cutAfter?: number;
   /** Ignore Range headers (always answer 200 with the whole file). */
   noRange?: boolean;
+  /** Send this many body bytes, then go quiet with the connection open (first request only). */
+  stallAfter?: number;
+  /** Go quiet on every request, never finishing a body. */
+  stallAlways?: boolean;
+  /** Accept connections but never answer. */
+  noResponse?: boolean;
+  /** Leave out Content-Length (the body just streams). */
+  noLength?: boolean;
 }
 
 export interface FixtureServer {
@@ -26,6 +34,7 @@ export async function serveFiles(
     const path = decodeURIComponent((req.url ?? '/').slice(1));
     const range = req.headers.range ?? '';
     requests.push({ path, range });
+    if (options.noResponse) return;
     const body = files.get(path);
     if (body === undefined) {
       res.writeHead(404).end();
@@ -44,9 +53,14 @@ export async function serveFiles(
         'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
       });
     } else {
-      res.writeHead(200, { 'content-length': body.length });
+      res.writeHead(200, options.noLength ? {} : { 'content-length': body.length });
     }
     const rest = body.subarray(start);
+    if (options.stallAlways || (options.stallAfter !== undefined && !cut.has(path))) {
+      cut.add(path);
+      res.write(rest.subarray(0, options.stallAfter ?? 100));
+      return;
+    }
     if (options.cutAfter !== undefined && !cut.has(path)) {
       cut.add(path);
       res.write(rest.subarray(0, options.cutAfter), () => {

@@ -52,7 +52,8 @@ function element(type: number, body: Uint8Array, little: boolean, small = true):
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The parts, one after another. */
+export function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {

@@ -6,6 +6,7 @@ import type { ModelOptions } from '../common/options.js';
 import { buildImagenet, IMAGENET_CONFIGS } from '../imagenet/resnet18.js';
 import { parseModelName } from './names.js';
 import { type ReferenceNumbers, referenceFor } from './reference.js';
+import { checkModelSize } from './size.js';
 
 /** One network of the zoo. */
 export interface ZooEntry {
@@ -80,10 +81,18 @@ export function modelEntry(name: string): ZooEntry {
 
 /**
  * Builds a network by name, e.g. `createModel('igc-l24m2-ident-d20', { numClasses: 100 })`.
- * Weights follow the official initialisation unless `init: 'zeros'`.
+ * Weights follow the official initialisation unless `init: 'zeros'`. A name and options that
+ * could exceed {@link MAX_MODEL_VALUES} are refused before anything is allocated.
  */
 export function createModel(name: string, opts: ModelOptions = {}): Network {
   const parsed = parseModelName(name);
+  // Refuses absurd sizes before the first tensor is allocated (see MAX_MODEL_VALUES).
+  checkModelSize(
+    name,
+    parsed,
+    opts.numClasses ?? (parsed.dataset === 'imagenet' ? 1000 : 10),
+    opts.inChannels ?? 3,
+  );
   if (parsed.dataset === 'imagenet') return buildImagenet(parsed.config, opts);
   return parsed.config.ident
     ? buildCifarResNet(parsed.config, opts)

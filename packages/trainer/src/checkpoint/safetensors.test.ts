@@ -59,7 +59,7 @@ describe('safetensors', () => {
         withHeader('{"a":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}', new Uint8Array(2)),
         'x',
       ),
-    ).toThrow(/dtype F16; expected F32 or I32/);
+    ).toThrow(/dtype 'F16'; expected F32 or I32/);
     expect(() =>
       decodeSafeTensors(
         withHeader('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', new Uint8Array(8)),

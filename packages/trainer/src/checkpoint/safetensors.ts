@@ -5,6 +5,7 @@
  * small, so it is written here with the checks of the reference (Rust) parser: bounded header,
  * offsets inside the buffer, sizes matching shapes, no overlaps and no holes.
  */
+import { SafeTensorsError } from './errors.js';
 
 /** Element types we read and write. */
 export type SafeDType = 'F32' | 'I32';
@@ -71,8 +72,17 @@ export function encodeSafeTensors(
   return out;
 }
 
+/**
+ * A name from the file, for a message: as it is between quotes, or escaped when it holds
+ * control characters or quotes, so an error stays one plain line.
+ */
+function q(name: string): string {
+  const json = JSON.stringify(name);
+  return json.slice(1, -1) === name && !name.includes("'") ? `'${name}'` : json;
+}
+
 function fail(source: string, what: string): never {
-  throw new Error(`${source}: invalid safetensors file: ${what}`);
+  throw new SafeTensorsError(source, what);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -80,7 +90,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Decodes a safetensors buffer. `source` (a file name) prefixes every error.
+ * Decodes a safetensors buffer. Every problem throws a {@link SafeTensorsError} whose message
+ * starts with `source` (a file name).
  */
 export function decodeSafeTensors(buf: Uint8Array, source = 'safetensors'): SafeTensorsFile {
   if (buf.length < 8) fail(source, `${buf.length} bytes is shorter than the 8-byte header length`);
@@ -112,37 +123,40 @@ export function decodeSafeTensors(buf: Uint8Array, source = 'safetensors'): Safe
     if (name === '__metadata__') {
       if (!isRecord(entry)) fail(source, '__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(entry)) {
-        if (typeof v !== 'string') fail(source, `__metadata__.${k} must be a string`);
+        if (typeof v !== 'string') fail(source, `__metadata__.${q(k)} must be a string`);
         metadata[k] = v;
       }
       continue;
     }
-    if (!isRecord(entry)) fail(source, `entry '${name}' is not an object`);
+    if (!isRecord(entry)) fail(source, `entry ${q(name)} is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (dtype !== 'F32' && dtype !== 'I32')
-      fail(source, `tensor '${name}' has dtype ${String(dtype)}; expected F32 or I32`);
+      fail(
+        source,
+        `tensor ${q(name)} has dtype ${typeof dtype === 'string' ? q(dtype) : JSON.stringify(dtype)}; expected F32 or I32`,
+      );
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      fail(source, `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+      fail(source, `tensor ${q(name)} has an invalid shape ${JSON.stringify(shape)}`);
     }
     if (
       !Array.isArray(offsets) ||
       offsets.length !== 2 ||
       !offsets.every((o) => Number.isInteger(o) && o >= 0)
     ) {
-      fail(source, `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+      fail(source, `tensor ${q(name)} has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     const count = (shape as number[]).reduce((p, d) => p * d, 1);
     if (end < begin || end > dataLen) {
       fail(
         source,
-        `tensor '${name}' data_offsets [${begin}, ${end}] fall outside the ${dataLen}-byte data section (truncated?)`,
+        `tensor ${q(name)} data_offsets [${begin}, ${end}] fall outside the ${dataLen}-byte data section (truncated?)`,
       );
     }
     if (end - begin !== count * 4) {
       fail(
         source,
-        `tensor '${name}' of shape [${(shape as number[]).join(',')}] needs ${count * 4} bytes, offsets give ${end - begin}`,
+        `tensor ${q(name)} of shape [${(shape as number[]).join(',')}] needs ${count * 4} bytes, offsets give ${end - begin}`,
       );
     }
     spans.push([begin, end, name]);
@@ -157,7 +171,7 @@ export function decodeSafeTensors(buf: Uint8Array, source = 'safetensors'): Safe
     if (begin !== cursor)
       fail(
         source,
-        `tensor '${name}' starts at byte ${begin}, expected ${cursor} (overlap or hole)`,
+        `tensor ${q(name)} starts at byte ${begin}, expected ${cursor} (overlap or hole)`,
       );
     cursor = end;
   }

@@ -37,7 +37,9 @@ describe('report', () => {
     const dir = await mkdtemp(join(tmpdir(), 'igc-report-'));
     const p = join(dir, 'metrics.jsonl');
     await writeFile(p, `${JSON.stringify(ep(1, 0.1, 0.5))}\n{"epoch": 2}\n`);
-    await expect(readMetrics(p)).rejects.toThrow(/metrics\.jsonl:2: field 'lr' must be a number/);
+    await expect(readMetrics(p)).rejects.toThrow(
+      /metrics\.jsonl:2: field 'lr' is missing; expected a number$/,
+    );
     await writeFile(p, `${JSON.stringify(ep(1, 0.1, 0.5))}\n`);
     expect((await readMetrics(p))[0]!.epoch).toBe(1);
     await rm(dir, { recursive: true });

@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { EpochEvent } from '../loop/events.js';
+import { checkMetricsLine, type MetricsLine, toEpochEvent } from './metrics-schema.js';
 
-/** Reads `metrics.jsonl`, checking each line. Errors name the file and the line. */
-export async function readMetrics(path: string): Promise<EpochEvent[]> {
+/**
+ * Reads `metrics.jsonl`, checking every line field by field against `METRICS_LINES`. Errors
+ * are one line naming the file, the line and the field.
+ */
+export async function readMetricsLines(path: string): Promise<MetricsLine[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -11,7 +15,7 @@ export async function readMetrics(path: string): Promise<EpochEvent[]> {
       `${path}: cannot read metrics (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  const out: EpochEvent[] = [];
+  const out: MetricsLine[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let v: unknown;
@@ -20,13 +24,14 @@ export async function readMetrics(path: string): Promise<EpochEvent[]> {
     } catch {
       throw new Error(`${path}:${i + 1}: not a JSON line`);
     }
-    const e = v as Partial<EpochEvent>;
-    for (const key of ['epoch', 'lr', 'trainLoss', 'trainTop1Error'] as const) {
-      if (typeof e[key] !== 'number')
-        throw new Error(`${path}:${i + 1}: field '${key}' must be a number`);
-    }
-    out.push({ ...(e as EpochEvent), type: 'epoch' });
+    out.push(checkMetricsLine(path, i + 1, v));
   });
-  if (out.length === 0) throw new Error(`${path}: no epochs recorded yet`);
   return out;
+}
+
+/** The epoch lines of `metrics.jsonl` (see {@link readMetricsLines}); at least one. */
+export async function readMetrics(path: string): Promise<EpochEvent[]> {
+  const epochs = (await readMetricsLines(path)).filter((l) => l.type === 'epoch').map(toEpochEvent);
+  if (epochs.length === 0) throw new Error(`${path}: no epochs recorded yet`);
+  return epochs;
 }
