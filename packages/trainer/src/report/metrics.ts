@@ -1,8 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import type { EpochEvent } from '../loop/events.js';
+import type { EpochEvent, LogEvent } from '../loop/events.js';
 
-/** Reads `metrics.jsonl`, checking each line. Errors name the file and the line. */
-export async function readMetrics(path: string): Promise<EpochEvent[]> {
+/** The lines of a metrics.jsonl: epoch lines and step lines, each in file order. */
+export interface RunMetrics {
+  epochs: EpochEvent[];
+  logs: LogEvent[];
+}
+
+const EPOCH_FIELDS = ['epoch', 'lr', 'trainLoss', 'trainTop1Error'] as const;
+const LOG_FIELDS = [
+  'step',
+  'epoch',
+  'trainLoss',
+  'trainTop1Error',
+  'lr',
+  'gradNorm',
+  'imagesPerSec',
+] as const;
+
+/**
+ * Reads `metrics.jsonl`, checking each line: epoch lines (written at the end of each epoch, with
+ * or without `"type": "epoch"`, as files before step lines had them) and step lines
+ * (`"type": "log"`). Errors name the file and the line.
+ */
+export async function readRunMetrics(path: string): Promise<RunMetrics> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -11,7 +32,7 @@ export async function readMetrics(path: string): Promise<EpochEvent[]> {
       `${path}: cannot read metrics (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  const out: EpochEvent[] = [];
+  const out: RunMetrics = { epochs: [], logs: [] };
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let v: unknown;
@@ -20,13 +41,25 @@ export async function readMetrics(path: string): Promise<EpochEvent[]> {
     } catch {
       throw new Error(`${path}:${i + 1}: not a JSON line`);
     }
-    const e = v as Partial<EpochEvent>;
-    for (const key of ['epoch', 'lr', 'trainLoss', 'trainTop1Error'] as const) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new Error(`${path}:${i + 1}: not a JSON object`);
+    const e = v as Record<string, unknown>;
+    const isLog = e.type === 'log';
+    for (const key of isLog ? LOG_FIELDS : EPOCH_FIELDS) {
       if (typeof e[key] !== 'number')
         throw new Error(`${path}:${i + 1}: field '${key}' must be a number`);
     }
-    out.push({ ...(e as EpochEvent), type: 'epoch' });
+    if (isLog) out.logs.push(e as unknown as LogEvent);
+    else out.epochs.push({ ...(e as unknown as EpochEvent), type: 'epoch' });
   });
-  if (out.length === 0) throw new Error(`${path}: no epochs recorded yet`);
+  if (out.epochs.length === 0 && out.logs.length === 0)
+    throw new Error(`${path}: no metrics recorded yet`);
   return out;
+}
+
+/** Reads the epoch lines of `metrics.jsonl` (see {@link readRunMetrics}). */
+export async function readMetrics(path: string): Promise<EpochEvent[]> {
+  const { epochs } = await readRunMetrics(path);
+  if (epochs.length === 0) throw new Error(`${path}: no epochs recorded yet`);
+  return epochs;
 }
