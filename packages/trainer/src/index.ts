@@ -42,8 +42,24 @@ export {
   topKHits,
 } from './metrics/evaluate.js';
 export { excludeBnAndBias, SGD, type SGDOptions } from './optim/sgd.js';
-export { type ReportInfo, renderReport } from './report/html.js';
+export { RUN_COLORS } from './report/chart_data.js';
+export type { ChartSeries, ChartSpec, ClientSpec } from './report/client.js';
+export {
+  buildEvalReport,
+  type ClassAccuracy,
+  confusionMatrix,
+  EVAL_FILE,
+  EVAL_FORMAT,
+  type EvalReport,
+  type EvalSample,
+  perClassAccuracy,
+  pickSamples,
+  readEvalReport,
+  writeEvalReport,
+} from './report/eval_report.js';
+export { type ReportOptions, type ReportRun, renderReport } from './report/html.js';
 export { type RunMetrics, readMetrics, readRunMetrics } from './report/metrics.js';
+export { smoothEma } from './report/smoothing.js';
 export {
   constant,
   cosine,
