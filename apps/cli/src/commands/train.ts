@@ -5,14 +5,18 @@ import {
   CHECKPOINT_FILE,
   fit as fitLoop,
   loadCheckpoint,
+  type Predictions,
   paperSchedule,
   restoreCheckpoint,
   SGD,
+  SummaryWriter,
   stepEvery,
+  tensorBoardScalars,
 } from '@igcnet/trainer';
 import { type Command, flag, stringOption, UsageError } from '../command.js';
 import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, normalizationOf, openSplits } from '../runtime/data.js';
+import { writeRunEvalReport } from '../runtime/eval_report.js';
 import { exists } from '../runtime/files.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { Progress } from '../runtime/progress.js';
@@ -23,7 +27,7 @@ export const train: Command = {
   path: ['train'],
   summary: 'Train a zoo model (no arguments: an IGC net on the embedded MNIST, then test it)',
   usage:
-    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--json]',
+    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--log-every N] [--tensorboard DIR] [--json]',
   help: [
     'Options:',
     '  --model NAME       zoo name (see igc models); default per dataset',
@@ -34,12 +38,15 @@ export const train: Command = {
     '  --lr X             initial learning rate (default 0.1; ×0.1 at 1/2, 3/4, 7/8 of training,',
     '                     ImageNet every 30 epochs); Nesterov momentum 0.9, weight decay 1e-4',
     '  --backend B        auto (default: WebGPU on a hardware adapter, else CPU), cpu, webgpu',
-    '  --out DIR          checkpoint.safetensors and metrics.jsonl (default runs/<model>-<dataset>)',
+    '  --out DIR          checkpoint.safetensors, metrics.jsonl and eval.json (default runs/<model>-<dataset>)',
     '  --resume           continue from DIR/checkpoint.safetensors (same numbers as an uninterrupted run)',
     '  --until N          stop after epoch N this time (the schedule still spans --epochs; resume later)',
     '  --seed S           seeds initialisation, shuffling and augmentation (default 1)',
     '  --train-limit N    train on the first N training images only',
     '  --test-limit N     test on the first N test images only',
+    '  --log-every N      a step line in metrics.jsonl every N steps: train loss, top-1 error, lr, images/s,',
+    '                     gradient norm over those steps (default: at least ~50 per epoch; 0: none)',
+    '  --tensorboard DIR  also write TensorBoard event files there (tensorboard --logdir DIR)',
     '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, …',
   ].join('\n'),
   options: {
@@ -56,6 +63,8 @@ export const train: Command = {
     seed: { type: 'string' },
     'train-limit': { type: 'string' },
     'test-limit': { type: 'string' },
+    'log-every': { type: 'string' },
+    tensorboard: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(args, io) {
@@ -86,6 +95,7 @@ export const train: Command = {
       train: preset.trainSplit,
       test: preset.testSplit,
     });
+    let tb: SummaryWriter | undefined;
     try {
       splits.train = limitDataset(splits.train, numberOption(args, 'train-limit', true));
       splits.test = limitDataset(splits.test, numberOption(args, 'test-limit', true));
@@ -132,6 +142,10 @@ export const train: Command = {
           `${epochs} epoch(s) from epoch ${startEpoch}, batch ${batchSize}, ${schedule.description}, backend ${backend.name}${backend.device ? ` (${backend.device})` : ''}, out ${out}`,
       );
       const progress = new Progress(log, !json && process.stderr.isTTY === true, epochs);
+      const tbDir = stringOption(args, 'tensorboard');
+      if (tbDir !== undefined) tb = await SummaryWriter.open(resolve(io.cwd, tbDir));
+      let predictions: Predictions | undefined;
+      const logEvery = numberOption(args, 'log-every', true);
       const result = await fitLoop({
         model,
         modelName,
@@ -145,7 +159,13 @@ export const train: Command = {
         outDir: out,
         startEpoch,
         stopAfter: numberOption(args, 'until', true),
-        onEvent: (e) => progress.onEvent(e),
+        ...(logEvery !== undefined ? { logEvery } : {}),
+        onEvent: (e) => {
+          progress.onEvent(e);
+          const scalars = tb && tensorBoardScalars(e);
+          if (scalars) for (const [tag, v] of scalars.values) tb?.scalar(tag, v, scalars.step);
+          if (e.type === 'eval' && e.predictions) predictions = e.predictions;
+        },
         extra: {
           dataset: format,
           classNames: splits.train.classNames,
@@ -155,6 +175,16 @@ export const train: Command = {
           lr,
         },
       });
+      await tb?.close();
+      const evalReport = predictions
+        ? (
+            await writeRunEvalReport(out, predictions, splits.test, {
+              source: 'train',
+              model: modelName,
+              epoch: startEpoch + result.epochs.length,
+            })
+          ).path
+        : null;
       const last = result.epochs.at(-1);
       const seconds = (performance.now() - t0) / 1000;
       const summary = {
@@ -175,6 +205,8 @@ export const train: Command = {
         seconds,
         checkpoint: ckptPath,
         metrics: join(out, 'metrics.jsonl'),
+        evalReport,
+        tensorboard: tb?.file ?? null,
         liveTensors: 0,
       };
       optimizer.dispose();
@@ -196,6 +228,7 @@ export const train: Command = {
       }
       return 0;
     } finally {
+      await tb?.close();
       await Promise.all([splits.train.close(), splits.test.close()]);
     }
   },

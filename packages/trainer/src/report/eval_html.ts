@@ -72,7 +72,7 @@ export function samplesGrid(r: EvalReport): string {
 export function evalSection(r: EvalReport): string {
   const by = r.source === 'train' ? 'at the end of training' : 'by igc eval --report';
   return `<p>${esc(r.model)} after ${r.epoch} epoch(s) on ${r.count} ${esc(r.dataset)} ${esc(r.split)} images (${by}): top-1 error ${pct(r.top1Error)}.</p>
-<h4>Confusion matrix</h4>${confusionTable(r)}
+<h4>Confusion matrix</h4><div class="scroll">${confusionTable(r)}</div>
 <h4>Per-class accuracy</h4>${perClassTable(r)}
 <h4>Test images</h4>${samplesGrid(r)}`;
 }

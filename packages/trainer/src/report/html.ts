@@ -33,7 +33,7 @@ export interface ReportOptions {
 const STYLE = `body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1240px}
 h1{font-size:1.5em;margin:0 0 8px}h2{margin-top:28px}.live{color:#555;font-size:.9em}
 table{border-collapse:collapse;margin:10px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}
-th{background:#f6f6f6;text-align:left}table.runs th,table.runs td{white-space:nowrap}
+th{background:#f6f6f6;text-align:left}table.runs td{white-space:nowrap}.scroll{overflow-x:auto}
 .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
 #charts{display:flex;flex-wrap:wrap;gap:8px}.chart{border:1px solid #eee;padding:4px}
 .u-legend .raw{display:none}.u-legend th,.u-legend td{border:0;background:none;padding:1px 4px}.controls{margin:8px 0}
@@ -78,7 +78,7 @@ ${STYLE}</style>
 </head><body>
 <h1>${esc(options.title)}</h1>
 <p class="live">${watch ? `Live: regenerated while the run trains; this page reloads every ${Math.round(options.reloadSeconds!)} s. ` : ''}Made ${esc(generated.toISOString().replace('T', ' ').slice(0, 19))} UTC.</p>
-${runsTable(rows)}
+<div class="scroll">${runsTable(rows)}</div>
 <h2>Training curves</h2>
 <noscript><p>The charts need JavaScript; every figure is also in the tables below.</p></noscript>
 <div class="controls"><label>Smoothing <input id="smoothing" type="range" min="0" max="0.999" step="0.001" value="${spec.smoothing}"></label> <span id="smoothing-value">${spec.smoothing}</span></div>
