@@ -1,8 +1,10 @@
 import {
   add,
+  concat,
   dispose,
   mul,
   oneHot,
+  reshape,
   scalar,
   sqrt,
   square,
@@ -38,16 +40,14 @@ export interface WindowStats {
   gradNorm: number;
 }
 
-/** Global L2 norm of a set of gradients, as a scalar tensor: sqrt(Σ_g Σ g²). */
+/**
+ * Global L2 norm of a set of gradients, as a scalar tensor: sqrt(Σ g²) over all of them. The
+ * gradients are joined as flat views into one vector first, so the whole norm is four kernels (on
+ * WebGPU a copy per gradient, then three), not three per gradient.
+ */
 export function globalNorm(grads: readonly Tensor[]): Tensor {
-  return tidy(() => {
-    let sq: Tensor | undefined;
-    for (const g of grads) {
-      const s = sum(square(g));
-      sq = sq === undefined ? s : add(sq, s);
-    }
-    return sqrt(sq ?? scalar(0));
-  });
+  if (grads.length === 0) return scalar(0);
+  return tidy(() => sqrt(sum(square(concat(grads.map((g) => reshape(g, [-1])))))));
 }
 
 /**

@@ -50,7 +50,7 @@ describe('StepStats', () => {
     });
     expect(memory().numTensors).toBe(before);
     await expect(stats.read()).rejects.toThrow(/no step was added/);
-    const n = globalNorm([tensor([1, 2, 2], [3])]);
+    const n = globalNorm([tensor([1, 2], [1, 2]), tensor([2], [1])]);
     expect(await n.item()).toBeCloseTo(3, 6);
     n.dispose();
   });
