@@ -118,6 +118,9 @@ export function renderCharts(U: typeof uPlot, spec: ClientSpec, smooth: Smoother
     }
     return out;
   };
+  // Log axes hand null for ticks they leave unlabelled.
+  const logTick = (v: number | null) =>
+    v == null ? '' : v >= 0.01 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
   const width = () => Math.max(320, Math.min(580, host.clientWidth - 16));
 
   const plots = spec.charts.map((c) => {
@@ -144,7 +147,12 @@ export function renderCharts(U: typeof uPlot, spec: ClientSpec, smooth: Smoother
           incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
           values: (_u, ticks) => ticks.map((t) => String(Math.round(t))),
         },
-        { label: c.yLabel, size: 64 },
+        {
+          label: c.yLabel,
+          size: 64,
+          // uPlot's default labels round small powers of ten on a log axis to 0.
+          ...(c.log ? { values: (_u: uPlot, ticks: number[]) => ticks.map(logTick) } : {}),
+        },
       ],
       series: seriesFor(c),
     };
