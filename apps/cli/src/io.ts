@@ -6,6 +6,8 @@ export interface Io {
   err(text: string): void;
   /** Folder that relative paths are resolved against. */
   readonly cwd: string;
+  /** Stops long-running commands (`igc report --watch`); Ctrl-C does when absent. */
+  readonly signal?: AbortSignal;
 }
 
 /** The process's own stdout, stderr and working folder. */

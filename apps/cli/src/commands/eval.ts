@@ -1,7 +1,9 @@
+import { dirname } from 'node:path';
 import { evaluate } from '@igcnet/trainer';
 import { type Command, flag, stringOption, UsageError } from '../command.js';
 import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, openSplits } from '../runtime/data.js';
+import { writeRunEvalReport } from '../runtime/eval_report.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { restoreModel } from '../runtime/restore.js';
 import { numeric, rangeNote } from './numeric-options.js';
@@ -12,7 +14,7 @@ export const evalCommand: Command = {
   path: ['eval'],
   summary: 'Evaluate a checkpoint: top-1 and top-5 error on a test split',
   usage:
-    '--checkpoint C [--dataset D] [--data-dir D] [--batch-size B] [--test-limit N] [--backend auto|cpu|webgpu] [--json]',
+    '--checkpoint C [--dataset D] [--data-dir D] [--batch-size B] [--test-limit N] [--backend auto|cpu|webgpu] [--report] [--json]',
   help: [
     'Options:',
     '  --checkpoint C   a checkpoint.safetensors written by igc train',
@@ -20,6 +22,8 @@ export const evalCommand: Command = {
     '  --data-dir D     dataset folder (not needed for the embedded MNIST)',
     `  --batch-size B   ${rangeNote('batch-size')} images per forward pass (default 256)`,
     `  --test-limit N   ${rangeNote('test-limit')} only the first N test images (alias --limit)`,
+    '  --report         also write eval.json beside the checkpoint: confusion matrix, per-class accuracy',
+    '                   and test images with their predictions, which igc report shows',
     '  --json           print {"top1Error", "top5Error", "loss", "count", "batchSize", ...}',
   ].join('\n'),
   options: {
@@ -30,6 +34,7 @@ export const evalCommand: Command = {
     'test-limit': { type: 'string' },
     limit: { type: 'string' },
     backend: { type: 'string' },
+    report: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run(rawArgs, io) {
@@ -65,7 +70,14 @@ export const evalCommand: Command = {
           );
         }
         const { test } = makeLoaders(splits, batchSize, 0, batchSize);
-        const e = await evaluate(r.model, test);
+        const e = await evaluate(r.model, test, { predictions: flag(args, 'report') });
+        const written = e.predictions
+          ? await writeRunEvalReport(dirname(r.path), e.predictions, splits.test, {
+              source: 'eval',
+              model: r.checkpoint.meta.model,
+              epoch: r.checkpoint.meta.epoch,
+            })
+          : undefined;
         const result = {
           checkpoint: r.path,
           model: r.checkpoint.meta.model,
@@ -79,6 +91,7 @@ export const evalCommand: Command = {
           top5Error: e.top5Error,
           top1Accuracy: 1 - e.top1Error,
           seconds: e.seconds,
+          ...(written ? { report: written.path } : {}),
         };
         if (flag(args, 'json')) io.out(JSON.stringify(result));
         else {
@@ -86,6 +99,7 @@ export const evalCommand: Command = {
             `${result.model} on ${format} ${result.split} (${e.count} images): top-1 error ${(100 * e.top1Error).toFixed(2)}%, ` +
               `top-5 error ${(100 * e.top5Error).toFixed(2)}%, loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s, ${backend.name})`,
           );
+          if (written) io.out(`wrote ${written.path} (igc report ${dirname(r.path)} shows it)`);
         }
         return 0;
       } finally {

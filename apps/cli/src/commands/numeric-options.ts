@@ -23,6 +23,7 @@ export const NUMERIC_OPTIONS = {
   seed: { integer: true, min: 0, max: 4_294_967_295 },
   'train-limit': { integer: true, min: 1, max: 2_147_483_647 },
   'test-limit': { integer: true, min: 1, max: 2_147_483_647 },
+  'log-every': { integer: true, min: 0, max: 2_147_483_647 },
   top: { integer: true, min: 1, max: 100_000 },
   'num-classes': { integer: true, min: 1, max: 100_000 },
   'in-channels': { integer: true, min: 1, max: 1024 },

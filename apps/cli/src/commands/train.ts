@@ -5,14 +5,18 @@ import {
   CHECKPOINT_FILE,
   fit as fitLoop,
   loadCheckpoint,
+  type Predictions,
   paperSchedule,
   restoreCheckpoint,
   SGD,
+  SummaryWriter,
   stepEvery,
+  tensorBoardScalars,
 } from '@igcnet/trainer';
 import { type Command, flag, stringOption, UsageError } from '../command.js';
 import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, normalizationOf, openSplits } from '../runtime/data.js';
+import { writeRunEvalReport } from '../runtime/eval_report.js';
 import { exists } from '../runtime/files.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { Progress } from '../runtime/progress.js';
@@ -24,7 +28,7 @@ export const train: Command = {
   path: ['train'],
   summary: 'Train a zoo model (no arguments: an IGC net on the embedded MNIST, then test it)',
   usage:
-    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--json]',
+    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--log-every N] [--tensorboard DIR] [--json]',
   help: [
     'Options:',
     '  --model NAME       zoo name (see igc models); default per dataset',
@@ -35,12 +39,16 @@ export const train: Command = {
     `  --lr X             ${rangeNote('lr')} initial learning rate (default 0.1; ×0.1 at 1/2, 3/4, 7/8 of training,`,
     '                     ImageNet every 30 epochs); Nesterov momentum 0.9, weight decay 1e-4',
     '  --backend B        auto (default: WebGPU on a hardware adapter, else CPU), cpu, webgpu',
-    '  --out DIR          checkpoint.safetensors and metrics.jsonl (default runs/<model>-<dataset>)',
+    '  --out DIR          checkpoint.safetensors, metrics.jsonl and eval.json (default runs/<model>-<dataset>)',
     '  --resume           continue from DIR/checkpoint.safetensors (same numbers as an uninterrupted run)',
-    `  --until N          ${rangeNote('until')} stop after epoch N this time (the schedule still spans --epochs)`,
+    `  --until N          ${rangeNote('until')} stop after epoch N this time (the schedule still spans --epochs; resume later)`,
     `  --seed S           ${rangeNote('seed')} seeds initialisation, shuffling and augmentation (default 1)`,
     `  --train-limit N    ${rangeNote('train-limit')} train on the first N training images only`,
     `  --test-limit N     ${rangeNote('test-limit')} test on the first N test images only (alias --limit)`,
+    `  --log-every N      ${rangeNote('log-every')} a step line in metrics.jsonl every N steps: train loss, top-1`,
+    '                     error, lr, images/s, gradient norm over those steps (default: at least ~50 per',
+    '                     epoch; 0: none)',
+    '  --tensorboard DIR  also write TensorBoard event files there (tensorboard --logdir DIR)',
     '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, …',
   ].join('\n'),
   options: {
@@ -58,6 +66,8 @@ export const train: Command = {
     'train-limit': { type: 'string' },
     'test-limit': { type: 'string' },
     limit: { type: 'string' },
+    'log-every': { type: 'string' },
+    tensorboard: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(rawArgs, io) {
@@ -81,6 +91,7 @@ export const train: Command = {
     const trainLimit = numeric(args, 'train-limit');
     const testLimit = numeric(args, 'test-limit');
     const until = numeric(args, 'until');
+    const logEvery = numeric(args, 'log-every');
     if (until !== undefined && until > epochs)
       throw new UsageError(`--until must be at most --epochs (${epochs}), got ${until}`);
     let modelName = stringOption(args, 'model')?.toLowerCase() ?? preset.model;
@@ -98,6 +109,7 @@ export const train: Command = {
       train: preset.trainSplit,
       test: preset.testSplit,
     });
+    let tb: SummaryWriter | undefined;
     try {
       splits.train = limitDataset(splits.train, trainLimit);
       splits.test = limitDataset(splits.test, testLimit);
@@ -144,6 +156,9 @@ export const train: Command = {
           `${epochs} epoch(s) from epoch ${startEpoch}, batch ${batchSize}, ${schedule.description}, backend ${backend.name}${backend.device ? ` (${backend.device})` : ''}, out ${out}`,
       );
       const progress = new Progress(log, !json && process.stderr.isTTY === true, epochs);
+      const tbDir = stringOption(args, 'tensorboard');
+      if (tbDir !== undefined) tb = await SummaryWriter.open(resolve(io.cwd, tbDir));
+      let predictions: Predictions | undefined;
       const result = await fitLoop({
         model,
         modelName,
@@ -157,7 +172,13 @@ export const train: Command = {
         outDir: out,
         startEpoch,
         stopAfter: until,
-        onEvent: (e) => progress.onEvent(e),
+        ...(logEvery !== undefined ? { logEvery } : {}),
+        onEvent: (e) => {
+          progress.onEvent(e);
+          const scalars = tb && tensorBoardScalars(e);
+          if (scalars) for (const [tag, v] of scalars.values) tb?.scalar(tag, v, scalars.step);
+          if (e.type === 'eval' && e.predictions) predictions = e.predictions;
+        },
         extra: {
           dataset: format,
           classNames: splits.train.classNames,
@@ -167,6 +188,16 @@ export const train: Command = {
           lr,
         },
       });
+      await tb?.close();
+      const evalReport = predictions
+        ? (
+            await writeRunEvalReport(out, predictions, splits.test, {
+              source: 'train',
+              model: modelName,
+              epoch: startEpoch + result.epochs.length,
+            })
+          ).path
+        : null;
       const last = result.epochs.at(-1);
       const seconds = (performance.now() - t0) / 1000;
       const summary = {
@@ -187,6 +218,8 @@ export const train: Command = {
         seconds,
         checkpoint: ckptPath,
         metrics: join(out, 'metrics.jsonl'),
+        evalReport,
+        tensorboard: tb?.file ?? null,
         liveTensors: 0,
       };
       optimizer.dispose();
@@ -208,6 +241,7 @@ export const train: Command = {
       }
       return 0;
     } finally {
+      await tb?.close();
       await Promise.all([splits.train.close(), splits.test.close()]);
     }
   },

@@ -1,3 +1,5 @@
+import type { Predictions } from '../metrics/evaluate.js';
+
 /** Emitted after every optimisation step. */
 export interface StepEvent {
   type: 'step';
@@ -16,14 +18,45 @@ export interface StepEvent {
   seconds: number;
 }
 
+/**
+ * Emitted every `logEvery` steps and at the end of each epoch with the training figures of the
+ * steps since the last one (the step line written to metrics.jsonl).
+ */
+export interface LogEvent {
+  type: 'log';
+  /** Steps since the start of training, this one included. */
+  step: number;
+  /** Fractional epoch: `step` divided by the steps per epoch. */
+  epoch: number;
+  /** Mean cross-entropy over the images of the window. */
+  trainLoss: number;
+  /** Fraction of the window's images whose top prediction was wrong. */
+  trainTop1Error: number;
+  /** Learning rate of the last step. */
+  lr: number;
+  /** Mean over the window's steps of the global L2 norm of the gradients (before weight decay). */
+  gradNorm: number;
+  /** Training throughput over the window. */
+  imagesPerSec: number;
+  /** Steps and images in the window. */
+  steps: number;
+  images: number;
+  /** Seconds since the epoch started. */
+  seconds: number;
+}
+
 /** Emitted after each evaluation on the test data. */
 export interface EvalEvent {
   type: 'eval';
   epoch: number;
+  /** Steps since the start of training when the evaluation ran. */
+  step: number;
   loss: number;
   top1Error: number;
   top5Error: number;
   count: number;
+  /** Per-example predictions, on the last epoch of a `fit` call. */
+  predictions?: Predictions;
 }
 
 /** Emitted at the end of each epoch with its metrics (the line written to metrics.jsonl). */
@@ -44,4 +77,4 @@ export interface EpochEvent {
 }
 
 /** Everything the training loop tells its caller. */
-export type TrainEvent = StepEvent | EvalEvent | EpochEvent;
+export type TrainEvent = StepEvent | LogEvent | EvalEvent | EpochEvent;

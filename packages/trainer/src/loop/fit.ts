@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   argmax,
@@ -15,7 +15,8 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { evaluate } from '../metrics/evaluate.js';
 import type { SGD } from '../optim/sgd.js';
 import type { LrSchedule } from '../schedule/schedules.js';
-import type { EpochEvent, TrainEvent } from './events.js';
+import { defaultLogEvery, StepLogger } from '../telemetry/step_logger.js';
+import type { EpochEvent, LogEvent, TrainEvent } from './events.js';
 import type { BatchSource, TrainableModel } from './model.js';
 
 /** Options of {@link fit}. */
@@ -39,6 +40,11 @@ export interface FitOptions {
   /** Stop after this many epochs in all, although the schedule spans `epochs` (run in chunks). */
   stopAfter?: number;
   onEvent?: (e: TrainEvent) => void;
+  /**
+   * Steps per step line (a `log` event and a line of metrics.jsonl with the window's loss, top-1
+   * error, gradient norm, lr and images/s); 0 turns them off. Default: at least ~50 per epoch.
+   */
+  logEvery?: number;
   /** Metadata saved with checkpoints (dataset, normalisation …). */
   extra?: Record<string, unknown>;
 }
@@ -95,6 +101,17 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   let lastGood = startEpoch > 0 ? ckptPath : undefined;
   const result: FitResult = { epochs: [], steps: 0, images: 0, seconds: 0 };
   const t0 = performance.now();
+  // Step lines are appended as they come, so the file starts from the lines kept.
+  if (metricsPath) await writeFileAtomic(metricsPath, lines.map((l) => `${l}\n`).join(''));
+  const logger = new StepLogger(o.logEvery ?? defaultLogEvery(steps), steps);
+  const emitLog = async (ev: LogEvent | undefined) => {
+    if (!ev) return;
+    o.onEvent?.(ev);
+    if (!metricsPath) return;
+    const line = JSON.stringify(ev);
+    lines.push(line);
+    await appendFile(metricsPath, `${line}\n`);
+  };
 
   const endEpoch = Math.min(o.epochs, o.stopAfter ?? o.epochs);
   for (let epoch = startEpoch; epoch < endEpoch; epoch++) {
@@ -105,6 +122,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     let images = 0;
     let step = 0;
     let lr = o.schedule.lrAt(globalStep);
+    logger.startEpoch();
     for await (const batch of o.train.epoch(epoch)) {
       lr = o.schedule.lrAt(globalStep);
       const n = batch.shape[0];
@@ -117,12 +135,14 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       }, params);
       o.optimizer.step(grads, lr);
       const pred = argmax(logits!, 1);
+      logger.add({ loss: value, predicted: pred, labels: y, classes: logits!.shape[1]!, grads });
       // One submission per step on queued backends (WebGPU); the reads below wait for it.
       getBackend().flush?.();
       const [lv, pv] = await Promise.all([value.data(), pred.data()]);
       dispose([x, y, value, pred, logits!, ...grads]);
       const loss = lv[0]!;
       if (!Number.isFinite(loss)) {
+        logger.dispose();
         throw new DivergenceError(
           `training diverged: the loss is ${loss} at epoch ${epoch + 1}, step ${step + 1} (global step ${globalStep + 1}); ` +
             (lastGood
@@ -146,8 +166,10 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         imagesPerSec: images / ((performance.now() - te) / 1000),
         seconds: (performance.now() - te) / 1000,
       });
+      await emitLog(await logger.afterStep(step, globalStep, lr));
       step++;
     }
+    await emitLog(await logger.endEpoch(globalStep, lr));
     const trainSeconds = (performance.now() - te) / 1000;
     const ev: EpochEvent = {
       type: 'epoch',
@@ -160,17 +182,19 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       imagesPerSec: images / Math.max(trainSeconds, 1e-9),
     };
     if (o.test) {
-      const r = await evaluate(o.model, o.test);
+      const r = await evaluate(o.model, o.test, { predictions: epoch === endEpoch - 1 });
       ev.testLoss = r.loss;
       ev.testTop1Error = r.top1Error;
       ev.testTop5Error = r.top5Error;
       o.onEvent?.({
         type: 'eval',
         epoch: epoch + 1,
+        step: globalStep,
         loss: r.loss,
         top1Error: r.top1Error,
         top5Error: r.top5Error,
         count: r.count,
+        ...(r.predictions ? { predictions: r.predictions } : {}),
       });
     }
     if (ckptPath && metricsPath) {
@@ -191,6 +215,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     result.images += images;
     o.onEvent?.(ev);
   }
+  logger.dispose();
   result.seconds = (performance.now() - t0) / 1000;
   return result;
 }

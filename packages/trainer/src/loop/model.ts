@@ -21,6 +21,8 @@ export interface BatchSource {
     readonly images: Float32Array;
     readonly labels: Int32Array;
     readonly shape: readonly [number, number, number, number];
+    /** Dataset index of each example, where the source knows it. */
+    readonly indices?: Int32Array;
   }>;
   readonly batchesPerEpoch: number;
 }

@@ -1,4 +1,4 @@
-import type { EpochEvent } from '../loop/events.js';
+import type { EpochEvent, LogEvent } from '../loop/events.js';
 
 /** One field of a `metrics.jsonl` line. */
 export interface MetricsField {
@@ -38,6 +38,18 @@ export const METRICS_LINES: Readonly<Record<string, readonly MetricsField[]>> = 
     num('seconds', true, 0),
     num('imagesPerSec', true, 0),
     { name: 'checkpoint', kind: 'string', required: false },
+  ],
+  log: [
+    num('step', true, 1),
+    num('epoch', true, 0),
+    num('trainLoss', true),
+    num('trainTop1Error', true, 0, 1),
+    num('lr', true, 0),
+    num('gradNorm', true, 0),
+    num('imagesPerSec', true, 0),
+    num('steps', true, 1),
+    num('images', true, 0),
+    num('seconds', true, 0),
   ],
 };
 
@@ -90,6 +102,11 @@ export function checkMetricsLine(path: string, lineNo: number, value: unknown): 
     out[f.name] = v as number | string;
   }
   return { type, fields: out };
+}
+
+/** A step line as the event the report draws. */
+export function toLogEvent(line: MetricsLine): LogEvent {
+  return { ...(line.fields as unknown as Omit<LogEvent, 'type'>), type: 'log' };
 }
 
 /** An epoch line as the event the report draws. */

@@ -37,7 +37,7 @@ describe('readMetrics names the line and field of a bad metrics.jsonl', () => {
     [
       'an unknown type',
       withValue('type', 'banana'),
-      "2: field 'type' is \"banana\"; expected 'epoch'",
+      "2: field 'type' is \"banana\"; expected 'epoch', 'log'",
     ],
     ['no trainLoss', without('trainLoss'), "2: field 'trainLoss' is missing; expected a number"],
     ['no seconds', without('seconds'), "2: field 'seconds' is missing; expected a number"],
@@ -103,6 +103,9 @@ describe('readMetrics names the line and field of a bad metrics.jsonl', () => {
     const m = await readMetrics(p);
     expect(m).toHaveLength(2);
     expect(m[1]!.testLoss).toBeUndefined();
-    expect(renderReport(m, { title: 't', facts: {} })).toContain('<svg');
+    const html = renderReport([{ name: 'old', metrics: { epochs: m, logs: [] }, facts: {} }], {
+      title: 't',
+    });
+    expect(html).toContain('id="report-data"');
   });
 });
