@@ -20,7 +20,7 @@ export interface CustomGradResult {
  * processes in synchronised batch norm). `f` runs without recording; only the returned function
  * appears on the tape, as one node whose gradient is `gradFunc`. Intermediates that `gradFunc`
  * reads must be passed to `save`, which keeps them alive until the recording ends. Outside a
- * gradient recording the function just returns the value.
+ * gradient recording the function returns the value and frees the saved tensors.
  *
  * ```ts
  * // y = x³ with the gradient written out.
@@ -44,6 +44,11 @@ export function customGrad(
     const { value, gradFunc } = ENGINE.noGrad(() => f(inputs, (...ts) => saved.push(...ts)));
     if (!(value instanceof Tensor))
       throw new Error('customGrad: f must return { value: Tensor, gradFunc }');
+    if (!ENGINE.recording()) {
+      // Nothing will read them: free what the forward saved (not the value or the inputs).
+      for (const t of saved) if (t !== value && !inputs.includes(t)) t.dispose();
+      return value;
+    }
     ENGINE.recordNode({
       name: 'CustomGrad',
       inputs,
