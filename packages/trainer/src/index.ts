@@ -1,7 +1,8 @@
 /**
  * @igcnet/trainer: SGD (momentum, Nesterov, weight decay) on the fused update kernel, learning-rate
  * schedules, the training loop with events, evaluation (top-1/top-5), per-epoch JSONL metrics and
- * safetensors checkpoints written atomically.
+ * safetensors checkpoints written atomically, and data-parallel training over a communicator
+ * (Open MPI through `@igcnet/distributed`).
  * @packageDocumentation
  */
 export {
@@ -22,6 +23,9 @@ export {
   type SafeTensor,
   type SafeTensorsFile,
 } from './checkpoint/safetensors.js';
+export { DEFAULT_BUCKET_BYTES, GradientBuckets } from './distributed/buckets.js';
+export { type Communicator, isWriter } from './distributed/communicator.js';
+export { DataParallel } from './distributed/data_parallel.js';
 export { writeFileAtomic } from './io/atomic.js';
 export type { EpochEvent, EvalEvent, StepEvent, TrainEvent } from './loop/events.js';
 export {
@@ -33,7 +37,12 @@ export {
   METRICS_FILE,
 } from './loop/fit.js';
 export type { BatchSource, TrainableModel } from './loop/model.js';
-export { type EvalResult, evaluate, topKHits } from './metrics/evaluate.js';
+export {
+  type EvalResult,
+  type EvaluateOptions,
+  evaluate,
+  topKHits,
+} from './metrics/evaluate.js';
 export { excludeBnAndBias, SGD, type SGDOptions } from './optim/sgd.js';
 export { type ReportInfo, renderReport } from './report/html.js';
 export { readMetrics } from './report/metrics.js';

@@ -119,8 +119,12 @@ describe('syncBatchNorm', () => {
     // γ and β get each process's share; summed over processes they are the full gradients.
     const dg = Array.from(p0.dgamma.dataSync(), (v, i) => v + p1.dgamma.dataSync()[i]!);
     const db = Array.from(p0.dbeta.dataSync(), (v, i) => v + p1.dbeta.dataSync()[i]!);
-    dg.forEach((v, i) => expect(v).toBeCloseTo(full.dgamma.dataSync()[i]!, 4));
-    db.forEach((v, i) => expect(v).toBeCloseTo(full.dbeta.dataSync()[i]!, 4));
+    dg.forEach((v, i) => {
+      expect(v).toBeCloseTo(full.dgamma.dataSync()[i]!, 4);
+    });
+    db.forEach((v, i) => {
+      expect(v).toBeCloseTo(full.dbeta.dataSync()[i]!, 4);
+    });
     for (const r of [full, p0, p1]) free(r);
     expect(memory().numTensors).toBe(before);
     dispose([x, w, ...parts, ...ws]);

@@ -50,8 +50,12 @@ describe('customGrad', () => {
     const { value, grads } = valueAndGrads(() => tidy(() => sum(mul(cubeTimes(x, w), wt))), [x, w]);
     expect(value.dataSync()[0]).toBeCloseTo(loss(xs, ws), 4);
     const [gx, gw] = grads as [Tensor, Tensor];
-    Array.from(gx.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(fd(0)[i]!, 3));
-    Array.from(gw.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(fd(1)[i]!, 3));
+    Array.from(gx.dataSync()).forEach((g, i) => {
+      expect(g).toBeCloseTo(fd(0)[i]!, 3);
+    });
+    Array.from(gw.dataSync()).forEach((g, i) => {
+      expect(g).toBeCloseTo(fd(1)[i]!, 3);
+    });
     dispose([value, ...grads]);
     expect(memory().numTensors).toBe(before);
     dispose([x, w, wt]);

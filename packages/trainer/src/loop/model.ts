@@ -21,6 +21,13 @@ export interface BatchSource {
     readonly images: Float32Array;
     readonly labels: Int32Array;
     readonly shape: readonly [number, number, number, number];
+    /** From a sharded source: the size of the global batch this one is a slice of. */
+    readonly globalSize?: number;
   }>;
   readonly batchesPerEpoch: number;
+  /**
+   * The same source yielding only rank `rank`'s slice of each batch, out of `size` ranks
+   * (data-parallel training; every rank must get the same number of batches).
+   */
+  shard?(rank: number, size: number): BatchSource;
 }

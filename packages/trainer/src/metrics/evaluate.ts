@@ -1,4 +1,5 @@
 import { softmaxCrossEntropy, tensor, tidy, topk } from '@igcnet/tensor';
+import type { Communicator } from '../distributed/communicator.js';
 import type { BatchSource, TrainableModel } from '../loop/model.js';
 
 /** Loss and errors over a dataset. */
@@ -34,8 +35,21 @@ export function topKHits(
   return { top1, topK };
 }
 
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /**
+   * Data-parallel evaluation: `source` holds this rank's share, and the counts and loss sums are
+   * summed over all ranks, so every rank gets the result over the whole dataset.
+   */
+  comm?: Communicator;
+}
+
 /** Runs the model in inference mode over every batch of `source` (epoch 0). */
-export async function evaluate(model: TrainableModel, source: BatchSource): Promise<EvalResult> {
+export async function evaluate(
+  model: TrainableModel,
+  source: BatchSource,
+  opts: EvaluateOptions = {},
+): Promise<EvalResult> {
   const t0 = performance.now();
   model.eval();
   let lossSum = 0;
@@ -44,6 +58,8 @@ export async function evaluate(model: TrainableModel, source: BatchSource): Prom
   let count = 0;
   for await (const batch of source.epoch(0)) {
     const n = batch.shape[0];
+    // A shard's slice of a small last batch can be empty.
+    if (n === 0) continue;
     const { loss, indices, k } = tidy(() => {
       const x = tensor(batch.images, batch.shape);
       const y = tensor(batch.labels, [n], 'int32');
@@ -63,6 +79,14 @@ export async function evaluate(model: TrainableModel, source: BatchSource): Prom
     hits1 += h.top1;
     hits5 += h.topK;
     count += n;
+  }
+  if (opts.comm) {
+    const sums = Float64Array.of(lossSum, hits1, hits5, count);
+    opts.comm.allreduce(sums, 'sum');
+    lossSum = sums[0]!;
+    hits1 = sums[1]!;
+    hits5 = sums[2]!;
+    count = sums[3]!;
   }
   if (count === 0) throw new Error('evaluate: the data source yielded no examples');
   return {
