@@ -11,6 +11,7 @@ export {
   type Checkpoint,
   type CheckpointMeta,
   checkNamed,
+  decodeCheckpoint,
   loadCheckpoint,
   restoreCheckpoint,
   saveCheckpoint,

@@ -1,8 +1,11 @@
 import { join, resolve } from 'node:path';
+import type { MpiWorld } from '@igcnet/distributed';
+import { convertSyncBatchNorm } from '@igcnet/layers';
 import { createModel } from '@igcnet/models';
 import { memory } from '@igcnet/tensor';
 import {
   CHECKPOINT_FILE,
+  decodeCheckpoint,
   fit as fitLoop,
   loadCheckpoint,
   paperSchedule,
@@ -10,10 +13,13 @@ import {
   SGD,
   stepEvery,
 } from '@igcnet/trainer';
-import { type Command, flag, stringOption, UsageError } from '../command.js';
+import { type Command, flag, type ParsedArgs, stringOption, UsageError } from '../command.js';
+import type { Io } from '../io.js';
 import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, normalizationOf, openSplits } from '../runtime/data.js';
+import { broadcastFile, joinWorld, rankAdapter, rankBatch } from '../runtime/distributed.js';
 import { exists } from '../runtime/files.js';
+import { launchLocal } from '../runtime/launch.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { Progress } from '../runtime/progress.js';
 import { backendChoice, numberOption } from './options.js';
@@ -23,7 +29,7 @@ export const train: Command = {
   path: ['train'],
   summary: 'Train a zoo model (no arguments: an IGC net on the embedded MNIST, then test it)',
   usage:
-    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--json]',
+    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--nproc N | --distributed] [--sync-bn] [--json]',
   help: [
     'Options:',
     '  --model NAME       zoo name (see igc models); default per dataset',
@@ -40,7 +46,14 @@ export const train: Command = {
     '  --seed S           seeds initialisation, shuffling and augmentation (default 1)',
     '  --train-limit N    train on the first N training images only',
     '  --test-limit N     test on the first N test images only',
-    '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, …',
+    '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, worldSize, …',
+    '',
+    'Data-parallel training (Open MPI: apt-get install openmpi-bin libopenmpi-dev):',
+    '  --nproc N          start N processes on this machine (mpirun -np N), each with cores/N CPU threads',
+    '  --distributed      join the job mpirun started, e.g. on several machines:',
+    '                       mpirun -np 8 --hostfile hosts igc train --distributed …',
+    '                     --batch-size stays the global batch; each process takes its slice of it',
+    '  --sync-bn          batch norm statistics over the global batch (default: per process, as PyTorch DDP)',
   ].join('\n'),
   options: {
     model: { type: 'string' },
@@ -57,10 +70,46 @@ export const train: Command = {
     'train-limit': { type: 'string' },
     'test-limit': { type: 'string' },
     json: { type: 'boolean' },
+    nproc: { type: 'string' },
+    distributed: { type: 'boolean' },
+    'sync-bn': { type: 'boolean' },
   },
   async run(args, io) {
     if (args.positionals.length > 0)
       throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    const nproc = numberOption(args, 'nproc', true);
+    if (nproc !== undefined) {
+      if (nproc < 1) throw new UsageError('--nproc must be at least 1');
+      if (flag(args, 'distributed'))
+        throw new UsageError('--nproc starts its own processes: leave out --distributed');
+      return launchLocal(nproc, args, io);
+    }
+    if (!flag(args, 'distributed')) {
+      if (flag(args, 'sync-bn')) throw new UsageError('--sync-bn needs --nproc N or --distributed');
+      return trainHere(args, io);
+    }
+    const world = await joinWorld();
+    let code: number;
+    try {
+      code = await trainHere(args, io, world);
+    } catch (e) {
+      // The other ranks may wait in a collective for this one: end the whole job now.
+      if (world.size > 1) {
+        io.err(`igc train: rank ${world.rank} of ${world.size}: ${(e as Error).message}`);
+        world.abort(1);
+      }
+      world.finalize();
+      throw e;
+    }
+    world.barrier();
+    world.finalize();
+    return code;
+  },
+};
+
+/** Trains in this process: alone, or as one rank of `world`. */
+async function trainHere(args: ParsedArgs, io: Io, world?: MpiWorld): Promise<number> {
+  {
     const t0 = performance.now();
     const format = stringOption(args, 'dataset') ?? 'mnist';
     if (!isDatasetFormat(format))
@@ -69,7 +118,10 @@ export const train: Command = {
       );
     const preset = PRESETS[format];
     const json = flag(args, 'json');
-    const log = (s: string) => io.err(s);
+    // Rank 0 reports; the other ranks only fail loudly.
+    const reports = !world || world.rank === 0;
+    const log = reports ? (s: string) => io.err(s) : () => {};
+    const syncBn = flag(args, 'sync-bn');
     const seed = numberOption(args, 'seed', true) ?? 1;
     const epochs = numberOption(args, 'epochs', true) ?? preset.epochs;
     const batchSize = numberOption(args, 'batch-size', true) ?? preset.batchSize;
@@ -81,7 +133,12 @@ export const train: Command = {
       stringOption(args, 'out') ?? join('runs', `${modelName}-${format}`),
     );
 
-    const backend = await selectBackend(backendChoice(args), log);
+    const choice = backendChoice(args);
+    const backend = await selectBackend(choice, log, world ? rankAdapter(world, choice, log) : {});
+    if (syncBn && backend.name !== 'cpu')
+      throw new UsageError(
+        `--sync-bn runs on the CPU backend (its statistics cross processes inside the forward pass, which needs synchronous reads; '${backend.name}' reads asynchronously): use --backend cpu, or per-process batch norm`,
+      );
     const splits = await openSplits(format, stringOption(args, 'data-dir'), io.cwd, {
       train: preset.trainSplit,
       test: preset.testSplit,
@@ -95,11 +152,13 @@ export const train: Command = {
 
       const ckptPath = join(out, CHECKPOINT_FILE);
       const resume = flag(args, 'resume');
-      const ckpt = resume
-        ? (await exists(ckptPath))
-          ? await loadCheckpoint(ckptPath)
-          : undefined
-        : undefined;
+      let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
+      if (resume && world) {
+        const bytes = await broadcastFile(world, ckptPath);
+        ckpt = bytes ? decodeCheckpoint(bytes, ckptPath) : undefined;
+      } else if (resume && (await exists(ckptPath))) {
+        ckpt = await loadCheckpoint(ckptPath);
+      }
       if (resume && !ckpt) throw new Error(`--resume: no checkpoint at ${ckptPath}`);
       if (ckpt) {
         if (stringOption(args, 'model') !== undefined && ckpt.meta.model !== modelName) {
@@ -108,10 +167,16 @@ export const train: Command = {
         modelName = ckpt.meta.model;
         if (ckpt.meta.seed !== seed)
           log(`note: resuming with the checkpoint's seed ${ckpt.meta.seed}`);
+        const savedWorld = Number(ckpt.meta.extra?.worldSize ?? 1);
+        if (savedWorld !== (world?.size ?? 1))
+          log(
+            `note: the checkpoint was trained by ${savedWorld} process(es), this run has ${world?.size ?? 1}: the run goes on, but its numbers will differ from an uninterrupted one`,
+          );
       }
       const runSeed = ckpt?.meta.seed ?? seed;
       const config = { numClasses, inChannels };
       const model = createModel(modelName, { ...config, seed: runSeed });
+      if (syncBn && world) convertSyncBatchNorm(model, world);
       const loaders = makeLoaders(splits, batchSize, runSeed);
       const steps = loaders.train.batchesPerEpoch;
       const schedule =
@@ -129,9 +194,9 @@ export const train: Command = {
 
       log(
         `igc train: ${modelName} on ${format} (${splits.train.length} train / ${splits.test.length} test images from ${splits.source}), ` +
-          `${epochs} epoch(s) from epoch ${startEpoch}, batch ${batchSize}, ${schedule.description}, backend ${backend.name}${backend.device ? ` (${backend.device})` : ''}, out ${out}`,
+          `${epochs} epoch(s) from epoch ${startEpoch}, batch ${batchSize}${world ? rankBatch(batchSize, world.size, syncBn) : ''}, ${schedule.description}, backend ${backend.name}${backend.device ? ` (${backend.device})` : ''}, out ${out}`,
       );
-      const progress = new Progress(log, !json && process.stderr.isTTY === true, epochs);
+      const progress = new Progress(log, reports && !json && process.stderr.isTTY === true, epochs);
       const result = await fitLoop({
         model,
         modelName,
@@ -145,7 +210,8 @@ export const train: Command = {
         outDir: out,
         startEpoch,
         stopAfter: numberOption(args, 'until', true),
-        onEvent: (e) => progress.onEvent(e),
+        onEvent: reports ? (e) => progress.onEvent(e) : undefined,
+        ...(world ? { comm: world } : {}),
         extra: {
           dataset: format,
           classNames: splits.train.classNames,
@@ -153,6 +219,8 @@ export const train: Command = {
           normalization: normalizationOf(format),
           batchSize,
           lr,
+          worldSize: world?.size ?? 1,
+          syncBn,
         },
       });
       const last = result.epochs.at(-1);
@@ -175,12 +243,16 @@ export const train: Command = {
         seconds,
         checkpoint: ckptPath,
         metrics: join(out, 'metrics.jsonl'),
+        worldSize: result.worldSize,
+        syncBn,
+        allreduceSeconds: result.allreduceSeconds,
         liveTensors: 0,
       };
       optimizer.dispose();
       model.dispose();
       // What is left after the model and optimiser are freed: 0 unless something leaked.
       summary.liveTensors = memory().numTensors;
+      if (!reports) return 0;
       if (json) io.out(JSON.stringify(summary));
       else {
         const acc =
@@ -198,5 +270,5 @@ export const train: Command = {
     } finally {
       await Promise.all([splits.train.close(), splits.test.close()]);
     }
-  },
-};
+  }
+}
