@@ -43,17 +43,21 @@ export function findOnPath(cmd: string, path = process.env.PATH ?? ''): string |
   return undefined;
 }
 
+/** Why the addon is missing: Open MPI is not installed, or the addon was not built against it. */
+export function missingAddonMessage(mpiccOnPath: boolean): string {
+  const why = mpiccOnPath
+    ? `the Open MPI addon was not built (no ${ADDON_PATH}); run 'pnpm rebuild @igcnet/distributed' and read its output`
+    : `Open MPI is not installed (no mpicc on PATH), so the addon was not built; ${INSTALL}`;
+  return `@igcnet/distributed: ${why}`;
+}
+
 let binding: MpiBinding | undefined;
 
 /** Loads the addon once, or throws an {@link MpiUnavailableError} that says what is missing. */
 export function loadBinding(): MpiBinding {
   if (binding) return binding;
-  if (!existsSync(ADDON_PATH)) {
-    const why = findOnPath('mpicc')
-      ? `the Open MPI addon was not built (no ${ADDON_PATH}); run 'pnpm rebuild @igcnet/distributed' and read its output`
-      : `Open MPI is not installed (no mpicc on PATH), so the addon was not built; ${INSTALL}`;
-    throw new MpiUnavailableError(`@igcnet/distributed: ${why}`);
-  }
+  if (!existsSync(ADDON_PATH))
+    throw new MpiUnavailableError(missingAddonMessage(findOnPath('mpicc') !== undefined));
   try {
     binding = createRequire(import.meta.url)(ADDON_PATH) as MpiBinding;
   } catch (e) {
