@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@igcnet/trainer';
 import { CLI_BUNDLE } from './global-setup.js';
@@ -17,7 +19,24 @@ export function mpiEnv(tag: string): NodeJS.ProcessEnv {
       : {}),
     OMPI_MCA_mpi_yield_when_idle: '1',
     IGCNET_TEST_TAG: tag,
+    // WebGPU on SwiftShader where no other Vulkan driver is named (see DEVELOPERS.md).
+    ...(process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER)
+      ? {}
+      : {
+          VK_ICD_FILENAMES: SWIFTSHADER,
+          XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmpdir(),
+        }),
   };
+}
+
+/** SwiftShader's Vulkan driver, from Debian's chromium package. */
+export const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Why WebGPU ranks cannot run here, or undefined. */
+export function vulkanMissing(): string | undefined {
+  return process.env.VK_ICD_FILENAMES || existsSync(SWIFTSHADER)
+    ? undefined
+    : `no Vulkan driver named (VK_ICD_FILENAMES) and no ${SWIFTSHADER}`;
 }
 
 /** A running command and what it has printed so far. */

@@ -10,7 +10,7 @@ describe('without Open MPI', () => {
       /Open MPI is not installed \(no mpicc on PATH\).*apt-get install openmpi-bin libopenmpi-dev.*pnpm rebuild @igcnet\/distributed/,
     );
     expect(missingAddonMessage(true)).toMatch(
-      /the Open MPI addon was not built \(no .*igcnet_mpi\.node\); run 'pnpm rebuild @igcnet\/distributed'/,
+      /the Open MPI addon was not built \(no .*igcnet_mpi\.node\); with Open MPI's openmpi-bin libopenmpi-dev installed, run 'pnpm rebuild @igcnet\/distributed'/,
     );
   });
 

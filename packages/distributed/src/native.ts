@@ -46,7 +46,7 @@ export function findOnPath(cmd: string, path = process.env.PATH ?? ''): string |
 /** Why the addon is missing: Open MPI is not installed, or the addon was not built against it. */
 export function missingAddonMessage(mpiccOnPath: boolean): string {
   const why = mpiccOnPath
-    ? `the Open MPI addon was not built (no ${ADDON_PATH}); run 'pnpm rebuild @igcnet/distributed' and read its output`
+    ? `the Open MPI addon was not built (no ${ADDON_PATH}); with Open MPI's ${MPI_PACKAGES} installed, run 'pnpm rebuild @igcnet/distributed' and read its output`
     : `Open MPI is not installed (no mpicc on PATH), so the addon was not built; ${INSTALL}`;
   return `@igcnet/distributed: ${why}`;
 }

@@ -13,6 +13,7 @@ import {
   relativeDistance,
   start,
   summary,
+  vulkanMissing,
 } from '../../test/mpi.js';
 import { memoryIo } from '../io.js';
 import { main } from '../main.js';
@@ -22,6 +23,7 @@ const status = mpiStatus();
 const missing = status.available ? undefined : status.reason;
 if (missing) console.warn(`igc train --nproc tests skipped: ${missing}`);
 const netnsMissing = missing ?? NetnsPair.why();
+const gpuMissing = missing ?? vulkanMissing();
 if (netnsMissing && !missing) console.warn(`network-namespace test skipped: ${netnsMissing}`);
 
 // IGC-L4M2 (depth 8) on embedded MNIST, a global batch of 32; SMALL: 20 steps an epoch.
@@ -138,6 +140,29 @@ describe.skipIf(missing !== undefined)(
         withoutTimings(await readFile(join(dir, 'whole', 'metrics.jsonl'), 'utf8')),
       );
     }, 300_000);
+
+    it.skipIf(gpuMissing !== undefined)(
+      `WebGPU ranks sum their gradients on the host: the same steps as CPU ranks${gpuMissing ? ` (skipped: ${gpuMissing})` : ''}`,
+      async () => {
+        const dir = await tempDir();
+        // 4 steps of 16 on SwiftShader (slow, so small).
+        const args = ['train', '--nproc', '2', '--model', 'igc-l4m2-ident-d8', '--json'];
+        const tiny = ['--batch-size', '16', '--train-limit', '64', '--test-limit', '32'];
+        const gpu = await igc(
+          [...args, ...tiny, '--backend', 'webgpu', '--out', 'gpu'],
+          dir,
+          'gpu',
+        );
+        expect(gpu.code, gpu.stderr).toBe(0);
+        expect(summary(gpu.stdout)).toMatchObject({ backend: 'webgpu', worldSize: 2, images: 64 });
+        const cpu = await igc([...args, ...tiny, '--backend', 'cpu', '--out', 'cpu'], dir, 'gpu');
+        expect(cpu.code, cpu.stderr).toBe(0);
+        const ck = (d: string) => join(dir, d, 'checkpoint.safetensors');
+        // 1.3e-8 measured: kernels differ in rounding only.
+        expect(await relativeDistance(ck('cpu'), ck('gpu'))).toBeLessThan(1e-5);
+      },
+      300_000,
+    );
 
     it.skipIf(netnsMissing !== undefined)(
       `trains across two network namespaces over TCP, as on two machines${netnsMissing ? ` (skipped: ${netnsMissing})` : ''}`,
