@@ -5,9 +5,8 @@ import { memory } from '@igcnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fit as fitLoop } from '../loop/fit.js';
 import type { BatchSource } from '../loop/model.js';
-import { SGD } from '../optim/sgd.js';
 import { paperSchedule } from '../schedule/schedules.js';
-import { TinyModel, tinyData } from '../testing/tiny.js';
+import { tinyData, tinyTraining } from '../testing/tiny.js';
 import type { Communicator } from './communicator.js';
 
 const runFit = fitLoop;
@@ -51,16 +50,7 @@ function twinned(src: BatchSource): BatchSource {
   };
 }
 
-function setup() {
-  const model = new TinyModel(7);
-  const optimizer = new SGD(model.namedParameters(), {
-    lr: 0.1,
-    momentum: 0.9,
-    nesterov: true,
-    weightDecay: 1e-4,
-  });
-  return { model, optimizer };
-}
+const setup = () => tinyTraining(7);
 
 const train = tinyData(60, 8, 11);
 const test = tinyData(30, 16, 12);
