@@ -35,11 +35,12 @@ const IS_WIN = process.platform === 'win32';
  * Dependencies whose npm install scripts must run for our packages to work. npm 11 skips the
  * install scripts of dependencies not listed in the project's `allowScripts` (and rejects
  * `--allow-scripts` on a project install), so an entry here goes into the scratch package.json.
- * None is needed: webgpu ships prebuilt Dawn binaries (its postinstall only clears macOS
- * quarantine), sharp its prebuilt binaries as optional dependencies (@img/sharp-*), and
- * protobufjs' postinstall only checks dependents' version ranges.
+ * @igcnet/distributed compiles its Open MPI addon in its install script. No other is needed:
+ * webgpu ships prebuilt Dawn binaries (its postinstall only clears macOS quarantine), sharp its
+ * prebuilt binaries as optional dependencies (@img/sharp-*), and protobufjs' postinstall only
+ * checks dependents' version ranges.
  */
-const ALLOW_SCRIPTS = [];
+const ALLOW_SCRIPTS = ['@igcnet/distributed'];
 
 // ---- helpers -------------------------------------------------------------------------------------
 

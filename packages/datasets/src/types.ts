@@ -48,4 +48,9 @@ export interface Batch {
   readonly shape: readonly [number, number, number, number];
   /** Dataset indices of the samples, in batch order. */
   readonly indices: Int32Array;
+  /**
+   * From a sharded loader: the size of the global batch this one is a slice of (the sum of the
+   * slices over all ranks).
+   */
+  readonly globalSize?: number;
 }

@@ -32,7 +32,11 @@ export {
   xceptionIGC,
 } from './igc/special_cases.js';
 // Layers.
-export { BatchNorm2d, type BatchNorm2dOptions } from './layers/batchnorm2d.js';
+export {
+  BatchNorm2d,
+  type BatchNorm2dOptions,
+  convertSyncBatchNorm,
+} from './layers/batchnorm2d.js';
 export { Conv2d, type Conv2dOptions, fmtPair } from './layers/conv2d.js';
 export { Flatten } from './layers/flatten.js';
 export {
@@ -55,6 +59,11 @@ export {
   type ProjectionOptions,
 } from './layers/residual.js';
 export { Sequential } from './layers/sequential.js';
+export {
+  type StatsReducer,
+  type SyncBatchNormOptions,
+  syncBatchNorm,
+} from './layers/sync_batchnorm.js';
 // Module system.
 export {
   chw,

@@ -47,6 +47,7 @@ export {
   valueAndGrad,
   valueAndGrads,
 } from './engine/api.js';
+export { type CustomGradResult, customGrad } from './engine/custom_grad.js';
 export {
   ENGINE,
   type GradFn,

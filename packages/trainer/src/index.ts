@@ -1,8 +1,9 @@
 /**
  * @igcnet/trainer: SGD (momentum, Nesterov, weight decay) on the fused update kernel, learning-rate
  * schedules, the training loop with events, evaluation (top-1/top-5), JSONL metrics per epoch and
- * every N steps, TensorBoard event files, HTML reports and safetensors checkpoints written
- * atomically.
+ * every N steps, TensorBoard event files, HTML reports, safetensors checkpoints written
+ * atomically, and data-parallel training over a communicator (Open MPI through
+ * `@igcnet/distributed`).
  * @packageDocumentation
  */
 export {
@@ -11,6 +12,7 @@ export {
   type Checkpoint,
   type CheckpointMeta,
   checkNamed,
+  decodeCheckpoint,
   loadCheckpoint,
   restoreCheckpoint,
   saveCheckpoint,
@@ -24,6 +26,9 @@ export {
   type SafeTensor,
   type SafeTensorsFile,
 } from './checkpoint/safetensors.js';
+export { DEFAULT_BUCKET_BYTES, GradientBuckets } from './distributed/buckets.js';
+export { type Communicator, isWriter } from './distributed/communicator.js';
+export { DataParallel } from './distributed/data_parallel.js';
 export { writeFileAtomic } from './io/atomic.js';
 export type { EpochEvent, EvalEvent, LogEvent, StepEvent, TrainEvent } from './loop/events.js';
 export {

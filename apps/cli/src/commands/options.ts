@@ -1,16 +1,5 @@
 import { type ParsedArgs, stringOption, UsageError } from '../command.js';
 import type { BackendChoice } from '../runtime/backend.js';
-import { parseNumeric } from './numeric-options.js';
-
-/**
- * A non-negative number option, or undefined when absent, parsed strictly (decimal digits,
- * finite). Prefer `numeric()` from `numeric-options.ts`, which also checks the option's range.
- */
-export function numberOption(args: ParsedArgs, name: string, integer: boolean): number | undefined {
-  const s = stringOption(args, name);
-  if (s === undefined) return undefined;
-  return parseNumeric(name, s, { integer, min: 0, max: Number.MAX_SAFE_INTEGER });
-}
 
 /**
  * Copies an alias's value to its canonical option (`eval --limit` → `--test-limit`), so one

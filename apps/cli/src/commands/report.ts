@@ -4,7 +4,7 @@ import { type ReportRun, renderReport, writeFileAtomic } from '@igcnet/trainer';
 import { type Command, flag, stringOption, UsageError } from '../command.js';
 import type { Io } from '../io.js';
 import { RunReader } from '../runtime/run_folder.js';
-import { numberOption } from './options.js';
+import { numeric } from './numeric-options.js';
 
 /** Aborts on Ctrl-C or SIGTERM unless the caller brings its own signal (tests). */
 function stopSignal(io: Io): { signal: AbortSignal; release: () => void } {
@@ -56,11 +56,8 @@ export const report: Command = {
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('name at least one run folder');
     const dirs = args.positionals.map((d) => resolve(io.cwd, d));
-    const smoothing = numberOption(args, 'smoothing', false);
-    if (smoothing !== undefined && smoothing > 0.999)
-      throw new UsageError(`--smoothing must be between 0 and 0.999, got ${smoothing}`);
-    const interval = numberOption(args, 'interval', false) ?? 5;
-    if (interval <= 0) throw new UsageError(`--interval must be positive, got ${interval}`);
+    const smoothing = numeric(args, 'smoothing');
+    const interval = numeric(args, 'interval') ?? 5;
     const out = resolve(
       io.cwd,
       stringOption(args, 'out') ??

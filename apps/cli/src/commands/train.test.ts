@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readMnist } from '@igcnet/datasets';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutTimings } from '../../test/metrics.js';
 import { memoryIo } from '../io.js';
 import { main } from '../main.js';
 
@@ -67,14 +68,7 @@ describe('igc train, eval, predict, report', () => {
     expect(
       await main(['train', ...QUICK, '--epochs', '2', '--out', 'half', '--resume', '--json'], b),
     ).toBe(0);
-    const strip = (text: string) =>
-      text
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const { seconds: _s, imagesPerSec: _i, checkpoint: _c, ...rest } = JSON.parse(l);
-          return rest;
-        });
+    const strip = withoutTimings;
     const full = strip(await readFile(join(dir, 'run', 'metrics.jsonl'), 'utf8'));
     const resumed = strip(await readFile(join(dir, 'half', 'metrics.jsonl'), 'utf8'));
     expect(resumed).toEqual(full);

@@ -1,8 +1,11 @@
 import { join, resolve } from 'node:path';
+import type { MpiWorld } from '@igcnet/distributed';
+import { convertSyncBatchNorm } from '@igcnet/layers';
 import { checkModelSize, createModel, parseModelName } from '@igcnet/models';
 import { memory } from '@igcnet/tensor';
 import {
   CHECKPOINT_FILE,
+  decodeCheckpoint,
   fit as fitLoop,
   loadCheckpoint,
   type Predictions,
@@ -13,22 +16,38 @@ import {
   stepEvery,
   tensorBoardScalars,
 } from '@igcnet/trainer';
-import { type Command, flag, stringOption, UsageError } from '../command.js';
+import { type Command, flag, type ParsedArgs, stringOption, UsageError } from '../command.js';
+import type { Io } from '../io.js';
 import { selectBackend } from '../runtime/backend.js';
 import { limitDataset, makeLoaders, normalizationOf, openSplits } from '../runtime/data.js';
+import { broadcastFile, joinWorld, rankAdapter, rankBatch } from '../runtime/distributed.js';
 import { writeRunEvalReport } from '../runtime/eval_report.js';
 import { exists } from '../runtime/files.js';
+import { launchLocal } from '../runtime/launch.js';
 import { isDatasetFormat, PRESETS } from '../runtime/presets.js';
 import { Progress } from '../runtime/progress.js';
 import { numeric, rangeNote } from './numeric-options.js';
 import { backendChoice, resolveAlias } from './options.js';
+
+/** The numeric options of `igc train`, checked before anything starts. */
+const TRAIN_NUMBERS = [
+  'seed',
+  'epochs',
+  'batch-size',
+  'lr',
+  'train-limit',
+  'test-limit',
+  'until',
+  'log-every',
+  'nproc',
+] as const;
 
 /** `igc train`: trains a zoo model; without arguments, the main job on the embedded MNIST. */
 export const train: Command = {
   path: ['train'],
   summary: 'Train a zoo model (no arguments: an IGC net on the embedded MNIST, then test it)',
   usage:
-    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--log-every N] [--tensorboard DIR] [--json]',
+    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--log-every N] [--tensorboard DIR] [--nproc N | --distributed] [--sync-bn] [--json]',
   help: [
     'Options:',
     '  --model NAME       zoo name (see igc models); default per dataset',
@@ -49,7 +68,14 @@ export const train: Command = {
     '                     error, lr, images/s, gradient norm over those steps (default: at least ~50 per',
     '                     epoch; 0: none)',
     '  --tensorboard DIR  also write TensorBoard event files there (tensorboard --logdir DIR)',
-    '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, …',
+    '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, worldSize, …',
+    '',
+    'Data-parallel training (Open MPI: apt-get install openmpi-bin libopenmpi-dev):',
+    `  --nproc N          ${rangeNote('nproc')} start N processes on this machine (mpirun -np N), each with cores/N CPU threads`,
+    '  --distributed      join the job mpirun started, e.g. on several machines:',
+    '                       mpirun -np 8 --hostfile hosts igc train --distributed …',
+    '                     --batch-size stays the global batch; each process takes its slice of it',
+    '  --sync-bn          batch norm statistics over the global batch (default: per process, as PyTorch DDP)',
   ].join('\n'),
   options: {
     model: { type: 'string' },
@@ -69,11 +95,48 @@ export const train: Command = {
     'log-every': { type: 'string' },
     tensorboard: { type: 'string' },
     json: { type: 'boolean' },
+    nproc: { type: 'string' },
+    distributed: { type: 'boolean' },
+    'sync-bn': { type: 'boolean' },
   },
   async run(rawArgs, io) {
     const args = resolveAlias(rawArgs, 'test-limit', 'limit');
     if (args.positionals.length > 0)
       throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    // Every number is checked before any work starts (processes, backend, data, model).
+    for (const name of TRAIN_NUMBERS) numeric(args, name);
+    const nproc = numeric(args, 'nproc');
+    if (nproc !== undefined) {
+      if (flag(args, 'distributed'))
+        throw new UsageError('--nproc starts its own processes: leave out --distributed');
+      return launchLocal(nproc, args, io);
+    }
+    if (!flag(args, 'distributed')) {
+      if (flag(args, 'sync-bn')) throw new UsageError('--sync-bn needs --nproc N or --distributed');
+      return trainHere(args, io);
+    }
+    const world = await joinWorld();
+    let code: number;
+    try {
+      code = await trainHere(args, io, world);
+    } catch (e) {
+      // The other ranks may wait in a collective for this one: end the whole job now.
+      if (world.size > 1) {
+        io.err(`igc train: rank ${world.rank} of ${world.size}: ${(e as Error).message}`);
+        world.abort(1);
+      }
+      world.finalize();
+      throw e;
+    }
+    world.barrier();
+    world.finalize();
+    return code;
+  },
+};
+
+/** Trains in this process: alone, or as one rank of `world`. */
+async function trainHere(args: ParsedArgs, io: Io, world?: MpiWorld): Promise<number> {
+  {
     const t0 = performance.now();
     const format = stringOption(args, 'dataset') ?? 'mnist';
     if (!isDatasetFormat(format))
@@ -82,8 +145,10 @@ export const train: Command = {
       );
     const preset = PRESETS[format];
     const json = flag(args, 'json');
-    const log = (s: string) => io.err(s);
-    // Every number is checked before any work starts (backend, data, model).
+    // Rank 0 reports; the other ranks only fail loudly.
+    const reports = !world || world.rank === 0;
+    const log = reports ? (s: string) => io.err(s) : () => {};
+    const syncBn = flag(args, 'sync-bn');
     const seed = numeric(args, 'seed') ?? 1;
     const epochs = numeric(args, 'epochs') ?? preset.epochs;
     const batchSize = numeric(args, 'batch-size') ?? preset.batchSize;
@@ -104,7 +169,12 @@ export const train: Command = {
       stringOption(args, 'out') ?? join('runs', `${modelName}-${format}`),
     );
 
-    const backend = await selectBackend(backendChoice(args), log);
+    const choice = backendChoice(args);
+    const backend = await selectBackend(choice, log, world ? rankAdapter(world, choice, log) : {});
+    if (syncBn && backend.name !== 'cpu')
+      throw new UsageError(
+        `--sync-bn runs on the CPU backend (its statistics cross processes inside the forward pass, which needs synchronous reads; '${backend.name}' reads asynchronously): use --backend cpu, or per-process batch norm`,
+      );
     const splits = await openSplits(format, stringOption(args, 'data-dir'), io.cwd, {
       train: preset.trainSplit,
       test: preset.testSplit,
@@ -119,11 +189,13 @@ export const train: Command = {
 
       const ckptPath = join(out, CHECKPOINT_FILE);
       const resume = flag(args, 'resume');
-      const ckpt = resume
-        ? (await exists(ckptPath))
-          ? await loadCheckpoint(ckptPath)
-          : undefined
-        : undefined;
+      let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
+      if (resume && world) {
+        const bytes = await broadcastFile(world, ckptPath);
+        ckpt = bytes ? decodeCheckpoint(bytes, ckptPath) : undefined;
+      } else if (resume && (await exists(ckptPath))) {
+        ckpt = await loadCheckpoint(ckptPath);
+      }
       if (resume && !ckpt) throw new Error(`--resume: no checkpoint at ${ckptPath}`);
       if (ckpt) {
         if (stringOption(args, 'model') !== undefined && ckpt.meta.model !== modelName) {
@@ -132,10 +204,16 @@ export const train: Command = {
         modelName = ckpt.meta.model;
         if (ckpt.meta.seed !== seed)
           log(`note: resuming with the checkpoint's seed ${ckpt.meta.seed}`);
+        const savedWorld = Number(ckpt.meta.extra?.worldSize ?? 1);
+        if (savedWorld !== (world?.size ?? 1))
+          log(
+            `note: the checkpoint was trained by ${savedWorld} process(es), this run has ${world?.size ?? 1}: the run goes on, but its numbers will differ from an uninterrupted one`,
+          );
       }
       const runSeed = ckpt?.meta.seed ?? seed;
       const config = { numClasses, inChannels };
       const model = createModel(modelName, { ...config, seed: runSeed });
+      if (syncBn && world) convertSyncBatchNorm(model, world);
       const loaders = makeLoaders(splits, batchSize, runSeed);
       const steps = loaders.train.batchesPerEpoch;
       const schedule =
@@ -153,11 +231,11 @@ export const train: Command = {
 
       log(
         `igc train: ${modelName} on ${format} (${splits.train.length} train / ${splits.test.length} test images from ${splits.source}), ` +
-          `${epochs} epoch(s) from epoch ${startEpoch}, batch ${batchSize}, ${schedule.description}, backend ${backend.name}${backend.device ? ` (${backend.device})` : ''}, out ${out}`,
+          `${epochs} epoch(s) from epoch ${startEpoch}, batch ${batchSize}${world ? rankBatch(batchSize, world.size, syncBn) : ''}, ${schedule.description}, backend ${backend.name}${backend.device ? ` (${backend.device})` : ''}, out ${out}`,
       );
-      const progress = new Progress(log, !json && process.stderr.isTTY === true, epochs);
+      const progress = new Progress(log, reports && !json && process.stderr.isTTY === true, epochs);
       const tbDir = stringOption(args, 'tensorboard');
-      if (tbDir !== undefined) tb = await SummaryWriter.open(resolve(io.cwd, tbDir));
+      if (tbDir !== undefined && reports) tb = await SummaryWriter.open(resolve(io.cwd, tbDir));
       let predictions: Predictions | undefined;
       const result = await fitLoop({
         model,
@@ -173,12 +251,15 @@ export const train: Command = {
         startEpoch,
         stopAfter: until,
         ...(logEvery !== undefined ? { logEvery } : {}),
-        onEvent: (e) => {
-          progress.onEvent(e);
-          const scalars = tb && tensorBoardScalars(e);
-          if (scalars) for (const [tag, v] of scalars.values) tb?.scalar(tag, v, scalars.step);
-          if (e.type === 'eval' && e.predictions) predictions = e.predictions;
-        },
+        onEvent: reports
+          ? (e) => {
+              progress.onEvent(e);
+              const scalars = tb && tensorBoardScalars(e);
+              if (scalars) for (const [tag, v] of scalars.values) tb?.scalar(tag, v, scalars.step);
+              if (e.type === 'eval' && e.predictions) predictions = e.predictions;
+            }
+          : undefined,
+        ...(world ? { comm: world } : {}),
         extra: {
           dataset: format,
           classNames: splits.train.classNames,
@@ -186,6 +267,8 @@ export const train: Command = {
           normalization: normalizationOf(format),
           batchSize,
           lr,
+          worldSize: world?.size ?? 1,
+          syncBn,
         },
       });
       await tb?.close();
@@ -220,12 +303,16 @@ export const train: Command = {
         metrics: join(out, 'metrics.jsonl'),
         evalReport,
         tensorboard: tb?.file ?? null,
+        worldSize: result.worldSize,
+        syncBn,
+        allreduceSeconds: result.allreduceSeconds,
         liveTensors: 0,
       };
       optimizer.dispose();
       model.dispose();
       // What is left after the model and optimiser are freed: 0 unless something leaked.
       summary.liveTensors = memory().numTensors;
+      if (!reports) return 0;
       if (json) io.out(JSON.stringify(summary));
       else {
         const acc =
@@ -244,5 +331,5 @@ export const train: Command = {
       await tb?.close();
       await Promise.all([splits.train.close(), splits.test.close()]);
     }
-  },
-};
+  }
+}

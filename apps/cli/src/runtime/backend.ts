@@ -6,7 +6,12 @@ export type BackendChoice = 'auto' | 'cpu' | 'webgpu';
 
 /** What the WebGPU package offers the CLI (loaded lazily so CPU users never load Dawn). */
 interface GpuModule {
-  registerWebGpuBackend(): void;
+  registerWebGpuBackend(opts?: GpuOptions): void;
+}
+
+/** Options passed to the WebGPU backend (Dawn flags such as `adapter=NAME`). */
+export interface GpuOptions {
+  dawnOptions?: string[];
 }
 
 /** Describes the active backend for logs and JSON output. */
@@ -51,13 +56,14 @@ async function loadGpu(): Promise<GpuModule> {
 export async function selectBackend(
   choice: BackendChoice,
   warn: (s: string) => void,
+  gpu: GpuOptions = {},
 ): Promise<BackendInfo> {
   if (choice === 'cpu') {
     await setBackend('cpu');
     return describe(getBackend());
   }
   if (choice === 'webgpu') {
-    (await loadGpu()).registerWebGpuBackend();
+    (await loadGpu()).registerWebGpuBackend(gpu);
     await setBackend('webgpu');
     return describe(getBackend());
   }
@@ -69,7 +75,7 @@ export async function selectBackend(
     return describe(getBackend());
   }
   try {
-    (await loadGpu()).registerWebGpuBackend();
+    (await loadGpu()).registerWebGpuBackend(gpu);
     const b = await setBackend('webgpu');
     const info = describe(b);
     if (!/fallback|swiftshader|llvmpipe|lavapipe/i.test(info.device ?? '')) return info;

@@ -72,6 +72,42 @@ describe('DataLoader', () => {
     expect([...e0].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('shards each global batch across ranks: the slices, with the same values, make the batch', async () => {
+    const ds = tiny(23);
+    const opts = { batchSize: 8, shuffle: true, seed: 5, transform: trainTransforms('cifar10') };
+    const whole = await collect(new DataLoader(ds, opts).epoch(2));
+    const ranks = await Promise.all(
+      [0, 1, 2].map((r) => collect(new DataLoader(ds, opts).shard(r, 3).epoch(2))),
+    );
+    expect(ranks.map((batches) => batches.length)).toEqual([3, 3, 3]);
+    // Global batches of 8, 8 and 7: slices of 2/3/3 and 2/2/3 images.
+    expect(ranks.map((batches) => batches.map((b) => b.shape[0]))).toEqual([
+      [2, 2, 2],
+      [3, 3, 2],
+      [3, 3, 3],
+    ]);
+    whole.forEach((w, i) => {
+      const parts = ranks.map((batches) => batches[i]!);
+      expect(parts.every((p) => p.globalSize === w.shape[0])).toBe(true);
+      expect(parts.flatMap((p) => [...p.indices])).toEqual([...w.indices]);
+      expect(parts.flatMap((p) => [...p.labels])).toEqual([...w.labels]);
+      // Augmentation is seeded per sample, so each slice holds exactly the global batch's values.
+      let offset = 0;
+      for (const p of parts) {
+        expect(same(p.images, w.images.subarray(offset, offset + p.images.length))).toBe(true);
+        offset += p.images.length;
+      }
+    });
+    // A global batch smaller than the world leaves some ranks an empty slice.
+    const small = await collect(new DataLoader(tiny(1), { batchSize: 4 }).shard(1, 2).epoch(0));
+    expect(small.map((b) => [b.shape[0], b.globalSize])).toEqual([[1, 1]]);
+    const empty = await collect(new DataLoader(tiny(1), { batchSize: 4 }).shard(0, 2).epoch(0));
+    expect(empty.map((b) => [b.shape[0], b.globalSize])).toEqual([[0, 1]]);
+    expect(() => new DataLoader(ds, { batchSize: 4, shard: { rank: 2, size: 2 } })).toThrow(
+      'shard must be { rank, size } with integers 0 ≤ rank < size, got { rank: 2, size: 2 }',
+    );
+  });
+
   it('gives identical values whatever the prefetch depth (seeded per sample)', async () => {
     const ds = tiny(40);
     const run = async (prefetch: number) => {

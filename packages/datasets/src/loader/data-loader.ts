@@ -16,6 +16,13 @@ export interface DataLoaderOptions {
   prefetch?: number;
   /** Per-sample transform, e.g. `trainTransforms('cifar10')`. Default: none (values 0–255). */
   transform?: Transform;
+  /**
+   * Data-parallel training: yield only rank `rank`'s slice of each batch of `batchSize` (the
+   * global batch), out of `size` ranks. Slices are contiguous and differ in size by at most one
+   * image; a global batch smaller than `size` leaves some ranks an empty slice. The order, and
+   * every random draw, is the unsharded loader's, so a run is reproducible for a given `size`.
+   */
+  shard?: { rank: number; size: number };
 }
 
 // Separate streams, so that adding a transform never changes the decode-time crop.
@@ -36,6 +43,9 @@ export class DataLoader {
   readonly dropLast: boolean;
   readonly prefetch: number;
   readonly transform: Transform | undefined;
+  readonly shardRank: number;
+  readonly shardCount: number;
+  readonly #options: DataLoaderOptions;
   #waitedMs = 0;
 
   constructor(dataset: Dataset, options: DataLoaderOptions) {
@@ -49,6 +59,36 @@ export class DataLoader {
     this.dropLast = options.dropLast ?? false;
     this.prefetch = Math.max(0, Math.floor(options.prefetch ?? 2));
     this.transform = options.transform;
+    const { rank, size } = options.shard ?? { rank: 0, size: 1 };
+    if (
+      !Number.isInteger(size) ||
+      size < 1 ||
+      !Number.isInteger(rank) ||
+      rank < 0 ||
+      rank >= size
+    ) {
+      throw new Error(
+        `shard must be { rank, size } with integers 0 ≤ rank < size, got { rank: ${rank}, size: ${size} }`,
+      );
+    }
+    this.shardRank = rank;
+    this.shardCount = size;
+    this.#options = options;
+  }
+
+  /**
+   * The same loader yielding only rank `rank`'s slice of each global batch, out of `size` ranks
+   * (see `DataLoaderOptions.shard`).
+   */
+  shard(rank: number, size: number): DataLoader {
+    return new DataLoader(this.dataset, { ...this.#options, shard: { rank, size } });
+  }
+
+  /** The [start, end) of this rank's slice of a global batch of `n` samples. */
+  sliceOf(n: number): [number, number] {
+    const r = this.shardRank;
+    const s = this.shardCount;
+    return [Math.floor((r * n) / s), Math.floor(((r + 1) * n) / s)];
   }
 
   /** Batches in one epoch. */
@@ -80,9 +120,16 @@ export class DataLoader {
     let next = 0;
     const launch = () => {
       const start = next * this.batchSize;
-      const indices = order.subarray(start, Math.min(start + this.batchSize, order.length));
+      const global = order.subarray(start, Math.min(start + this.batchSize, order.length));
+      const [lo, hi] = this.sliceOf(global.length);
       next++;
-      const p = this.loadBatch(indices, epoch);
+      const p =
+        this.shardCount === 1
+          ? this.loadBatch(global, epoch)
+          : this.loadBatch(global.subarray(lo, hi), epoch).then((b) => ({
+              ...b,
+              globalSize: global.length,
+            }));
       // Handled later by `await`; this only stops an early failure being reported as unhandled.
       p.catch(() => {});
       inFlight.push(p);

@@ -1,6 +1,7 @@
 import { batchNorm, ones, type Shape, type Tensor, type Variable, zeros } from '@igcnet/tensor';
 import { Module } from '../module/module.js';
 import { assertPositiveInt } from './geometry.js';
+import { type StatsReducer, syncBatchNorm } from './sync_batchnorm.js';
 
 /** Options of `BatchNorm2d`. */
 export interface BatchNorm2dOptions {
@@ -27,6 +28,11 @@ export class BatchNorm2d extends Module {
   readonly bias: Variable;
   readonly runningMean: Variable;
   readonly runningVar: Variable;
+  /**
+   * When set, training mode normalises with the statistics of the global batch across processes
+   * (synchronised batch norm, see {@link convertSyncBatchNorm}); eval mode is unchanged.
+   */
+  sync: StatsReducer | undefined;
 
   constructor(numFeatures: number, opts: BatchNorm2dOptions = {}) {
     super();
@@ -45,6 +51,15 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (this.training && this.sync) {
+      return syncBatchNorm(x, this.weight, this.bias, {
+        reducer: this.sync,
+        runningMean: this.runningMean,
+        runningVar: this.runningVar,
+        momentum: this.momentum,
+        eps: this.eps,
+      });
+    }
     return batchNorm(x, this.weight, this.bias, {
       training: this.training,
       runningMean: this.runningMean,
@@ -64,4 +79,19 @@ export class BatchNorm2d extends Module {
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
   }
+}
+
+/**
+ * Makes every `BatchNorm2d` of `model` synchronised through `reducer` (or per-process again with
+ * `undefined`), like PyTorch's `SyncBatchNorm.convert_sync_batchnorm`. Returns how many it set.
+ */
+export function convertSyncBatchNorm(model: Module, reducer: StatsReducer | undefined): number {
+  let n = 0;
+  for (const [, m] of model.namedModules()) {
+    if (m instanceof BatchNorm2d) {
+      m.sync = reducer;
+      n++;
+    }
+  }
+  return n;
 }

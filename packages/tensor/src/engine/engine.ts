@@ -27,6 +27,8 @@ export interface TapeNode {
   /** Flattened inputs, in the order the gradient function returns their gradients. */
   inputs: Tensor[];
   outputs: Tensor[];
+  /** Other tensors the gradient reads (kept alive until the recording ends). */
+  saved?: Tensor[];
   /**
    * Returns one gradient (or null when not differentiable or not needed) per flattened input;
    * `need[i]` says whether input i needs one.
@@ -282,9 +284,18 @@ class Engine {
     }
   }
 
+  /**
+   * @internal Records a node whose gradient the caller defines (see `customGrad`); does nothing
+   * when no gradient is being recorded.
+   */
+  recordNode(node: TapeNode): void {
+    if (this.recording()) this.pushNode(node);
+  }
+
   private pushNode(node: TapeNode): void {
     for (const t of node.inputs) t.onTape = true;
     for (const t of node.outputs) t.onTape = true;
+    for (const t of node.saved ?? []) t.onTape = true;
     this.tape!.push(node);
   }
 
@@ -355,6 +366,7 @@ class Engine {
     for (const node of tape) {
       for (const t of node.inputs) t.onTape = false;
       for (const t of node.outputs) t.onTape = false;
+      for (const t of node.saved ?? []) t.onTape = false;
     }
     const deferred = [...this.deferred];
     this.deferred.clear();

@@ -103,6 +103,15 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
       `${path}: cannot read checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
+  return decodeCheckpoint(buf, path);
+}
+
+/**
+ * Parses and validates checkpoint bytes (`source` names them in errors), e.g. bytes that rank 0
+ * read and broadcast to the other ranks of a data-parallel run.
+ */
+export function decodeCheckpoint(buf: Uint8Array, source: string): Checkpoint {
+  const path = source;
   const file = decodeSafeTensors(buf, path);
   const md = file.metadata;
   if (md.format !== CHECKPOINT_FORMAT) {

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { memory } from '@igcnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
-import { SGD } from '../optim/sgd.js';
 import { constant, paperSchedule } from '../schedule/schedules.js';
-import { TinyModel, tinyData } from '../testing/tiny.js';
+import { tinyData, tinyTraining } from '../testing/tiny.js';
 import { CHECKPOINT_FILE, DivergenceError, fit as fitLoop, METRICS_FILE } from './fit.js';
 
 // Named apart from Jasmine's focused-test `fit`, which the linter flags.
@@ -22,16 +21,7 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-function setup(seed: number) {
-  const model = new TinyModel(seed);
-  const optimizer = new SGD(model.namedParameters(), {
-    lr: 0.1,
-    momentum: 0.9,
-    nesterov: true,
-    weightDecay: 1e-4,
-  });
-  return { model, optimizer };
-}
+const setup = tinyTraining;
 
 const EPOCHS = 4;
 const train = tinyData(60, 8, 11);

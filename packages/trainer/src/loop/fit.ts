@@ -5,12 +5,15 @@ import {
   dispose,
   getBackend,
   keep,
+  mul,
   softmaxCrossEntropy,
   type Tensor,
   tensor,
   valueAndGrads,
 } from '@igcnet/tensor';
 import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { type Communicator, isWriter } from '../distributed/communicator.js';
+import { DataParallel } from '../distributed/data_parallel.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { evaluate } from '../metrics/evaluate.js';
 import type { SGD } from '../optim/sgd.js';
@@ -47,6 +50,16 @@ export interface FitOptions {
   logEvery?: number;
   /** Metadata saved with checkpoints (dataset, normalisation …). */
   extra?: Record<string, unknown>;
+  /**
+   * Data-parallel training across the processes of `comm` (e.g. `init()` of
+   * `@igcnet/distributed` under mpirun): rank 0's weights are broadcast, each rank trains on its
+   * slice of every global batch of `train` (which must be shardable), gradients are summed in
+   * buckets, BN running statistics follow rank 0 and evaluation is sharded. Only rank 0 writes
+   * `outDir`. For synchronised BN, convert the model's BN layers first.
+   */
+  comm?: Communicator;
+  /** Size of one gradient bucket in bytes when `comm` has several ranks (default 4 MiB). */
+  bucketBytes?: number;
 }
 
 /** What a finished run reports. */
@@ -55,6 +68,10 @@ export interface FitResult {
   steps: number;
   images: number;
   seconds: number;
+  /** Processes that trained (1 without a communicator). */
+  worldSize: number;
+  /** Seconds spent summing gradients across processes (0 in a world of one). */
+  allreduceSeconds: number;
 }
 
 /** Raised when the loss stops being finite. */
@@ -95,15 +112,29 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const startEpoch = o.startEpoch ?? 0;
   const steps = o.train.batchesPerEpoch;
   let globalStep = startEpoch * steps;
-  const metricsPath = o.outDir ? join(o.outDir, METRICS_FILE) : undefined;
-  const ckptPath = o.outDir ? join(o.outDir, CHECKPOINT_FILE) : undefined;
+  const outDir = isWriter(o.comm) ? o.outDir : undefined;
+  const metricsPath = outDir ? join(outDir, METRICS_FILE) : undefined;
+  const ckptPath = outDir ? join(outDir, CHECKPOINT_FILE) : undefined;
   const lines = metricsPath ? await resetMetrics(metricsPath, startEpoch) : [];
-  let lastGood = startEpoch > 0 ? ckptPath : undefined;
-  const result: FitResult = { epochs: [], steps: 0, images: 0, seconds: 0 };
+  let lastGood = startEpoch > 0 && o.outDir ? join(o.outDir, CHECKPOINT_FILE) : undefined;
+  const dp =
+    o.comm && o.comm.size > 1 ? new DataParallel(o.comm, params, o.bucketBytes) : undefined;
+  const buffers = [...o.model.namedBuffers()].map(([, v]) => v);
+  if (dp) await dp.broadcastVariables([...params, ...buffers]);
+  const train = dp ? dp.shard(o.train, 'training') : o.train;
+  const test = dp && o.test ? dp.shard(o.test, 'test') : o.test;
+  const result: FitResult = {
+    epochs: [],
+    steps: 0,
+    images: 0,
+    seconds: 0,
+    worldSize: o.comm?.size ?? 1,
+    allreduceSeconds: 0,
+  };
   const t0 = performance.now();
   // Step lines are appended as they come, so the file starts from the lines kept.
   if (metricsPath) await writeFileAtomic(metricsPath, lines.map((l) => `${l}\n`).join(''));
-  const logger = new StepLogger(o.logEvery ?? defaultLogEvery(steps), steps);
+  const logger = new StepLogger(o.logEvery ?? defaultLogEvery(steps), steps, dp?.comm);
   const emitLog = async (ev: LogEvent | undefined) => {
     if (!ev) return;
     o.onEvent?.(ev);
@@ -123,24 +154,44 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     let step = 0;
     let lr = o.schedule.lrAt(globalStep);
     logger.startEpoch();
-    for await (const batch of o.train.epoch(epoch)) {
+    for await (const batch of train.epoch(epoch)) {
       lr = o.schedule.lrAt(globalStep);
-      const n = batch.shape[0];
+      let n = batch.shape[0];
+      // This rank's share of the global batch weights its loss (see DataParallel).
+      const globalN = dp ? dp.globalSize(n, batch.globalSize) : n;
+      if (globalN < (o.comm?.size ?? 1)) {
+        // A last global batch smaller than the world leaves ranks without images: all skip it.
+        globalStep++;
+        step++;
+        continue;
+      }
       const x = tensor(batch.images, batch.shape);
       const y = tensor(batch.labels, [n], 'int32');
       let logits: Tensor | undefined;
       const { value, grads } = valueAndGrads(() => {
         logits = keep(o.model.forward(x));
-        return softmaxCrossEntropy(logits, y);
+        const l = softmaxCrossEntropy(logits, y);
+        return globalN === n ? l : mul(l, n / globalN);
       }, params);
-      o.optimizer.step(grads, lr);
+      const stepGrads = dp ? await dp.reduceGradients(grads) : grads;
+      o.optimizer.step(stepGrads, lr);
       const pred = argmax(logits!, 1);
-      logger.add({ loss: value, predicted: pred, labels: y, classes: logits!.shape[1]!, grads });
+      logger.add({
+        loss: value,
+        lossScale: globalN,
+        predicted: pred,
+        labels: y,
+        classes: logits!.shape[1]!,
+        grads: stepGrads,
+      });
       // One submission per step on queued backends (WebGPU); the reads below wait for it.
       getBackend().flush?.();
       const [lv, pv] = await Promise.all([value.data(), pred.data()]);
-      dispose([x, y, value, pred, logits!, ...grads]);
-      const loss = lv[0]!;
+      dispose([x, y, value, pred, logits!, ...grads, ...(dp ? stepGrads : [])]);
+      let loss = lv[0]!;
+      let stepWrong = 0;
+      for (let i = 0; i < n; i++) if (pv[i] !== batch.labels[i]) stepWrong++;
+      if (dp) [loss, stepWrong, n] = dp.sum([loss, stepWrong, n]) as [number, number, number];
       if (!Number.isFinite(loss)) {
         logger.dispose();
         throw new DivergenceError(
@@ -150,7 +201,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
               : 'no checkpoint was written yet'),
         );
       }
-      for (let i = 0; i < n; i++) if (pv[i] !== batch.labels[i]) wrong++;
+      wrong += stepWrong;
       lossSum += loss * n;
       images += n;
       globalStep++;
@@ -181,8 +232,13 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       seconds: trainSeconds,
       imagesPerSec: images / Math.max(trainSeconds, 1e-9),
     };
-    if (o.test) {
-      const r = await evaluate(o.model, o.test, { predictions: epoch === endEpoch - 1 });
+    // Per-process BN running statistics follow rank 0's (as PyTorch DDP's buffer broadcast).
+    if (dp && buffers.length > 0) await dp.broadcastVariables(buffers);
+    if (test) {
+      const r = await evaluate(o.model, test, {
+        predictions: epoch === endEpoch - 1,
+        ...(dp ? { comm: dp.comm } : {}),
+      });
       ev.testLoss = r.loss;
       ev.testTop1Error = r.top1Error;
       ev.testTop5Error = r.top5Error;
@@ -217,5 +273,6 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   }
   logger.dispose();
   result.seconds = (performance.now() - t0) / 1000;
+  result.allreduceSeconds = dp?.reduceSeconds ?? 0;
   return result;
 }

@@ -23,6 +23,13 @@ export interface BatchSource {
     readonly shape: readonly [number, number, number, number];
     /** Dataset index of each example, where the source knows it. */
     readonly indices?: Int32Array;
+    /** From a sharded source: the size of the global batch this one is a slice of. */
+    readonly globalSize?: number;
   }>;
   readonly batchesPerEpoch: number;
+  /**
+   * The same source yielding only rank `rank`'s slice of each batch, out of `size` ranks
+   * (data-parallel training; every rank must get the same number of batches).
+   */
+  shard?(rank: number, size: number): BatchSource;
 }

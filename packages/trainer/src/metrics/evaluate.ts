@@ -1,4 +1,5 @@
 import { max, softmax, softmaxCrossEntropy, type Tensor, tensor, tidy, topk } from '@igcnet/tensor';
+import type { Communicator } from '../distributed/communicator.js';
 import type { BatchSource, TrainableModel } from '../loop/model.js';
 
 /** Loss and errors over a dataset. */
@@ -37,8 +38,16 @@ interface BatchPredictions {
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
-  /** Also return every example's prediction (read with the batch's other results). */
+  /**
+   * Also return every example's prediction (read with the batch's other results). With `comm`,
+   * every rank gets all ranks' predictions, rank by rank.
+   */
   predictions?: boolean;
+  /**
+   * Data-parallel evaluation: `source` holds this rank's share, and the counts and loss sums are
+   * summed over all ranks, so every rank gets the result over the whole dataset.
+   */
+  comm?: Communicator;
 }
 
 /** Counts of examples whose label is within the top 1 and top k of each row. */
@@ -77,6 +86,8 @@ export async function evaluate(
   const collected: BatchPredictions[] = [];
   for await (const batch of source.epoch(0)) {
     const n = batch.shape[0];
+    // A shard's slice of a small last batch can be empty.
+    if (n === 0) continue;
     const { loss, indices, k, confidence } = tidy(() => {
       const x = tensor(batch.images, batch.shape);
       const y = tensor(batch.labels, [n], 'int32');
@@ -107,6 +118,17 @@ export async function evaluate(
     }
     count += n;
   }
+  const local = count;
+  let predictions = options.predictions ? gather(collected, local) : undefined;
+  if (options.comm) {
+    if (predictions) predictions = allGatherPredictions(options.comm, predictions);
+    const sums = Float64Array.of(lossSum, hits1, hits5, count);
+    options.comm.allreduce(sums, 'sum');
+    lossSum = sums[0]!;
+    hits1 = sums[1]!;
+    hits5 = sums[2]!;
+    count = sums[3]!;
+  }
   if (count === 0) throw new Error('evaluate: the data source yielded no examples');
   return {
     loss: lossSum / count,
@@ -114,7 +136,7 @@ export async function evaluate(
     top5Error: 1 - hits5 / count,
     count,
     seconds: (performance.now() - t0) / 1000,
-    ...(options.predictions ? { predictions: gather(collected, count) } : {}),
+    ...(predictions ? { predictions } : {}),
   };
 }
 
@@ -133,6 +155,42 @@ function gather(parts: readonly BatchPredictions[], count: number): Predictions 
     p.confidence.set(b.confidence, at);
     for (let i = 0; i < b.labels.length; i++) p.predicted[at + i] = b.topk[i * b.k]!;
     at += b.labels.length;
+  }
+  return p;
+}
+
+/**
+ * Every rank's predictions on every rank, rank 0's first. Built from sums alone (the
+ * communicator has no gather): each rank writes its part at its offset in zeroed arrays.
+ */
+function allGatherPredictions(comm: Communicator, mine: Predictions): Predictions {
+  const counts = new Float64Array(comm.size);
+  counts[comm.rank] = mine.labels.length;
+  comm.allreduce(counts, 'sum');
+  let offset = 0;
+  for (let r = 0; r < comm.rank; r++) offset += counts[r]!;
+  const total = counts.reduce((a, b) => a + b, 0);
+  // Float64 holds int32 indices and float32 confidences exactly.
+  const all = new Float64Array(4 * total);
+  for (let i = 0; i < mine.labels.length; i++) {
+    const at = 4 * (offset + i);
+    all[at] = mine.indices[i]!;
+    all[at + 1] = mine.labels[i]!;
+    all[at + 2] = mine.predicted[i]!;
+    all[at + 3] = mine.confidence[i]!;
+  }
+  comm.allreduce(all, 'sum');
+  const p: Predictions = {
+    indices: new Int32Array(total),
+    labels: new Int32Array(total),
+    predicted: new Int32Array(total),
+    confidence: new Float32Array(total),
+  };
+  for (let i = 0; i < total; i++) {
+    p.indices[i] = all[4 * i]!;
+    p.labels[i] = all[4 * i + 1]!;
+    p.predicted[i] = all[4 * i + 2]!;
+    p.confidence[i] = all[4 * i + 3]!;
   }
   return p;
 }

@@ -1,3 +1,4 @@
+import type { Communicator } from '../distributed/communicator.js';
 import type { LogEvent } from '../loop/events.js';
 import { StepStats, type StepTensors } from './step_stats.js';
 
@@ -20,9 +21,14 @@ export class StepLogger {
   private epochStart = performance.now();
   private windowStart = this.epochStart;
 
+  /**
+   * With `comm` (data-parallel training) every rank keeps its own sums and a window's figures are
+   * summed over the ranks when it closes, so the line covers the global batches.
+   */
   constructor(
     readonly every: number,
     private readonly stepsPerEpoch: number,
+    private readonly comm?: Communicator,
   ) {
     if (!Number.isInteger(every) || every < 0)
       throw new Error(`logEvery must be a non-negative integer, got ${every}`);
@@ -57,6 +63,14 @@ export class StepLogger {
 
   private async emit(globalStep: number, lr: number): Promise<LogEvent> {
     const w = await this.stats.read();
+    if (this.comm && this.comm.size > 1) {
+      // The gradients were summed before they reached the stats: their norm is global already.
+      const sums = Float64Array.of(w.loss * w.images, w.top1Error * w.images, w.images);
+      this.comm.allreduce(sums, 'sum');
+      w.images = sums[2]!;
+      w.loss = sums[0]! / w.images;
+      w.top1Error = sums[1]! / w.images;
+    }
     const now = performance.now();
     const ev: LogEvent = {
       type: 'log',

@@ -18,6 +18,12 @@ import {
 export interface StepTensors {
   /** Mean cross-entropy of the batch (scalar). */
   loss: Tensor;
+  /**
+   * What `loss` is multiplied by to give the loss summed over the batch's images: the batch size
+   * (the default), or in data-parallel training the global batch size, since a rank's loss is
+   * its share of the global mean.
+   */
+  lossScale?: number;
   /** Top-1 class of each example, int32 [n]. */
   predicted: Tensor;
   /** Labels, int32 [n]. */
@@ -67,7 +73,7 @@ export class StepStats {
   add(s: StepTensors): void {
     const n = s.labels.shape[0]!;
     const next = tidy(() => {
-      const loss = mul(s.loss, n);
+      const loss = mul(s.loss, s.lossScale ?? n);
       const correct = sum(mul(oneHot(s.predicted, s.classes), oneHot(s.labels, s.classes)));
       const wrong = sub(n, correct);
       const norm = globalNorm(s.grads);

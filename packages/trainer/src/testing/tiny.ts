@@ -11,6 +11,7 @@ import {
   zeros,
 } from '@igcnet/tensor';
 import type { BatchSource, TrainableModel } from '../loop/model.js';
+import { SGD } from '../optim/sgd.js';
 
 /** A small classifier with a BN layer (so it has buffers), for the trainer's tests. */
 export class TinyModel implements TrainableModel {
@@ -91,4 +92,16 @@ export function tinyData(n: number, batch: number, seed: number): BatchSource {
       }
     },
   };
+}
+
+/** A TinyModel and the paper's optimiser (SGD, Nesterov momentum 0.9, weight decay 1e-4). */
+export function tinyTraining(seed: number): { model: TinyModel; optimizer: SGD } {
+  const model = new TinyModel(seed);
+  const optimizer = new SGD(model.namedParameters(), {
+    lr: 0.1,
+    momentum: 0.9,
+    nesterov: true,
+    weightDecay: 1e-4,
+  });
+  return { model, optimizer };
 }
