@@ -24,6 +24,7 @@ export {
   SOURCES,
 } from './download/sources.js';
 export { DatasetError } from './errors.js';
+export { datasetsFlags } from './flags.js';
 export {
   type ContactSheet,
   type ContactSheetOptions,
