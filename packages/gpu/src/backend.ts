@@ -4,16 +4,17 @@
  * storage and imports no kernel: the WGSL kernels depend on its type, and `register.ts` wires
  * their table in (as tfjs's `register_all_kernels.ts`).
  */
-import type {
-  Backend,
-  BackendLimits,
-  BackendMemory,
-  DataId,
-  DType,
-  KernelTable,
-  Shape,
-  TensorInfo,
-  TypedArray,
+import {
+  type Backend,
+  type BackendLimits,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type KernelTable,
+  type Shape,
+  sizeOf,
+  type TensorInfo,
+  type TypedArray,
 } from '@igcnet/tensor/backend';
 import { BufferPool, BufferUsage } from './buffers/pool.js';
 import { GpuData } from './data.js';
@@ -224,9 +225,7 @@ export class WebGpuBackend implements Backend {
 
   /** A new output tensor's storage. */
   alloc(shape: Shape, dtype: DType): TensorInfo {
-    let n = 1;
-    for (const s of shape) n *= s;
-    return { dataId: this.allocData(n, dtype), shape: [...shape], dtype };
+    return { dataId: this.allocData(sizeOf(shape), dtype), shape: [...shape], dtype };
   }
 
   /** A scratch buffer for a kernel's intermediate values; release it with `releaseScratch`. */
