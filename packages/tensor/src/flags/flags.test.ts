@@ -64,6 +64,19 @@ describe('flags', () => {
     }
   });
 
+  it('find their table in a README whatever its column padding, and name the rows it lacks', () => {
+    const padded = flags
+      .markdown()
+      .split('\n')
+      .map((l) => l.replaceAll('| ', '|   ').replaceAll('---', '-------'))
+      .join('\n');
+    expect(flags.missingFrom(`# pkg\n\n${padded}\n\nmore`)).toEqual([]);
+    const stale = padded.replace(/\|\s*3\s*\|/, '| 4 |');
+    expect(flags.missingFrom(stale)).toEqual([
+      '| `IGCNET_TEST_N` | an integer ≥ 1 | 3 | A count. |',
+    ]);
+  });
+
   it('render the table a README includes, pipes escaped', () => {
     expect(flags.markdown().split('\n')).toEqual([
       '| variable | accepts | default | what it does |',

@@ -135,7 +135,7 @@ export class Flags<S extends Record<string, FlagSpec<unknown>>> {
 
   /**
    * The flags as a Markdown table: variable, what it accepts, default, what it trades. Each
-   * package README includes it verbatim (a test keeps the two equal).
+   * package README includes it (a test with {@link missingFrom} keeps the two equal).
    */
   markdown(): string {
     const cell = (s: string): string => s.replaceAll('|', '\\|');
@@ -144,6 +144,22 @@ export class Flags<S extends Record<string, FlagSpec<unknown>>> {
       lines.push(`| \`${r.env}\` | ${cell(r.accepts)} | ${cell(r.default)} | ${cell(r.doc)} |`);
     }
     return lines.join('\n');
+  }
+
+  /**
+   * The lines of {@link markdown} that `readme` lacks (empty: it documents every flag as
+   * declared). Column padding is ignored, so a formatter may align the table.
+   */
+  missingFrom(readme: string): string[] {
+    const squeeze = (line: string): string =>
+      line
+        .trim()
+        .replace(/\s*\|\s*/g, '|')
+        .replace(/\|-{3,}(?=\|)/g, '|---');
+    const have = new Set(readme.split('\n').map(squeeze));
+    return this.markdown()
+      .split('\n')
+      .filter((line) => !have.has(squeeze(line)));
   }
 
   /** Every flag, for documentation. */
