@@ -1,6 +1,7 @@
 /**
  * @igcnet/tensor: tensors, autograd, the backend contract and the conformance kit. It ships no
- * backend: `import '@igcnet/cpu'` registers the CPU backend, `@igcnet/gpu` the WebGPU one.
+ * backend: importing the package `@igcnet/cpu` registers the CPU backend, `@igcnet/gpu` the
+ * WebGPU one.
  * Helpers for backend authors are in `@igcnet/tensor/backend`.
  * @packageDocumentation
  */

@@ -95,7 +95,7 @@ function noBackendMessage(): string {
   }
   return (
     "getBackend: no backend is registered. @igcnet/tensor ships none: install the CPU backend ('npm i @igcnet/cpu') " +
-    "and import it once (import '@igcnet/cpu'), or use @igcnet/gpu (registerWebGpuBackend(), then await setBackend('webgpu'))"
+    "and import that package once, or use @igcnet/gpu (registerWebGpuBackend(), then await setBackend('webgpu'))"
   );
 }
 
