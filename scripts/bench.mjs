@@ -1,7 +1,9 @@
 // `pnpm bench [--json] [--only W1,W3] [--backend cpu,tfjs-wasm] [--variants] [--quick]`:
-// runs the kernel benchmark (packages/tensor/bench/main.ts: W1–W5 on the CPU backend and
+// runs the kernel benchmark (packages/cpu/bench/main.ts: W1–W8 on the CPU backend and
 // tfjs-wasm) and the WebGPU benchmark (packages/gpu/bench/main.ts) from their TypeScript sources
-// through tsx, then the data-pipeline benchmark of @igcnet/datasets (which needs `pnpm build`). Every argument is forwarded; `--json` makes both print JSON lines only.
+// through tsx, then the data-pipeline benchmark of @igcnet/datasets. All need `pnpm build` first
+// (the benchmarks import @igcnet/tensor from its dist). Every argument is forwarded; `--json`
+// makes them print JSON lines only.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const tensor = join(root, 'packages', 'tensor');
-const tsx = createRequire(join(tensor, 'package.json')).resolve('tsx/cli');
+const cpu = join(root, 'packages', 'cpu');
+const tsx = createRequire(join(cpu, 'package.json')).resolve('tsx/cli');
 
-const kernels = spawnSync(process.execPath, [tsx, join(tensor, 'bench', 'main.ts'), ...args], {
+const kernels = spawnSync(process.execPath, [tsx, join(cpu, 'bench', 'main.ts'), ...args], {
   stdio: 'inherit',
-  cwd: tensor,
+  cwd: cpu,
 });
 if (kernels.status !== 0) process.exit(kernels.status ?? 1);
 

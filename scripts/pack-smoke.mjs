@@ -4,7 +4,10 @@
 // registry), and runs each package's README example there, the way a user who installs one
 // package would. The example is the first ```js / ```ts (or ```sh) block after the line
 //   <!-- example: runs in CI (scripts/pack-smoke.mjs) -->
-// in the package's README. Node built-ins only.
+// in the package's README. An example that needs another of our packages beside it (a backend:
+// @igcnet/tensor ships none) names it in the marker, as the README's install line does:
+//   <!-- example: runs in CI (scripts/pack-smoke.mjs) with @igcnet/cpu -->
+// Node built-ins only.
 //
 //   node scripts/pack-smoke.mjs [--keep]     (--keep leaves the scratch folder in place)
 //
@@ -28,6 +31,9 @@ import { gunzipSync } from 'node:zlib';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MARKER = '<!-- example: runs in CI (scripts/pack-smoke.mjs) -->';
+/** MARKER, optionally naming the workspace packages the example is installed with. */
+const MARKER_LINE =
+  /^<!-- example: runs in CI \(scripts\/pack-smoke\.mjs\)(?: with ((?:@[\w.-]+\/[\w.-]+)(?:,? @[\w.-]+\/[\w.-]+)*))? -->$/;
 const EXAMPLE_TIMEOUT_MS = 180_000;
 const INSTALL_TIMEOUT_MS = 420_000;
 const IS_WIN = process.platform === 'win32';
@@ -253,11 +259,12 @@ export function checkTarball(files, versions) {
   return problems;
 }
 
-/** The example block after MARKER: { lang, code } or an error string. */
+/** The example block after MARKER: { lang, code, line, with } or an error string. */
 export function extractExample(readme) {
   const lines = readme.split(/\r?\n/);
-  const at = lines.findIndex((l) => l.trim() === MARKER);
+  const at = lines.findIndex((l) => MARKER_LINE.test(l.trim()));
   if (at === -1) return `README.md has no line '${MARKER}'`;
+  const companions = (MARKER_LINE.exec(lines[at].trim())[1] ?? '').split(/,? /).filter(Boolean);
   for (let i = at + 1; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i]);
     if (!open) continue;
@@ -273,10 +280,10 @@ export function extractExample(readme) {
     }
     if (j === lines.length) return `README.md: the code block at line ${i + 1} is not closed`;
     if (['js', 'javascript', 'mjs', 'ts', 'typescript', 'mts'].includes(lang)) {
-      return { lang: 'js', code: `${body.join('\n')}\n`, line: i + 1 };
+      return { lang: 'js', code: `${body.join('\n')}\n`, line: i + 1, with: companions };
     }
     if (['sh', 'bash', 'shell', 'console'].includes(lang)) {
-      return { lang: 'sh', code: `${body.join('\n')}\n`, line: i + 1 };
+      return { lang: 'sh', code: `${body.join('\n')}\n`, line: i + 1, with: companions };
     }
     return `README.md: the first code block after the example marker (line ${i + 1}) is tagged '${lang}', not js, ts or sh`;
   }
@@ -386,10 +393,19 @@ async function main(argv) {
         p.error = example;
         continue;
       }
+      const unknown = example.with.filter((n) => !versions.has(n));
+      if (unknown.length > 0) {
+        p.error = `README.md example marker names ${unknown.join(', ')}, which is not a package of this workspace`;
+        continue;
+      }
       const extra =
-        example.lang === 'js' ? undeclared(importedSpecifiers(example.code), p.packed) : [];
+        example.lang === 'js'
+          ? undeclared(importedSpecifiers(example.code), p.packed).filter(
+              (spec) => !example.with.some((n) => spec === n || spec.startsWith(`${n}/`)),
+            )
+          : [];
       if (extra.length > 0) {
-        p.error = `README.md example (line ${example.line}) imports ${extra.join(', ')}, which ${p.name} does not depend on (a user who installs only ${p.name} would not have it)`;
+        p.error = `README.md example (line ${example.line}) imports ${extra.join(', ')}, which ${p.name} does not depend on (a user who installs only ${p.name} would not have it; a package installed beside it goes in the example marker: 'with ${extra[0]}')`;
         continue;
       }
       p.example = example;

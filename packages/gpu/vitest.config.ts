@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['./test/setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
     // One device at a time: the suites share the machine's two cores with everything else.

@@ -1,11 +1,11 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
+export default libraryConfig({
+  entry: {
+    index: 'src/index.ts',
+    'backend/index': 'src/backend/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
+  // The conformance kit runs under the caller's vitest (an optional peer dependency).
   external: ['vitest'],
 });

@@ -1,3 +1,5 @@
+// The CLI always has the CPU backend; WebGPU loads lazily (runtime/backend.ts) when asked for.
+import '@igcnet/cpu';
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from './command.js';
 import { commands as builtIn } from './commands/index.js';

@@ -33,6 +33,7 @@ export {
   type UnpackLimits,
 } from './download/sources.js';
 export { DatasetError } from './errors.js';
+export { datasetsFlags } from './flags.js';
 export {
   type ContactSheet,
   type ContactSheetOptions,

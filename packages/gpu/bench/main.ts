@@ -1,4 +1,4 @@
-// WebGPU rows of the benchmark: the CPU backend's workloads W1–W5 (packages/tensor/bench) on the
+// WebGPU rows of the benchmark: the CPU backend's workloads W1–W5 (packages/cpu/bench) on the
 // `webgpu` backend, in the same format. `pnpm --filter @igcnet/gpu bench` (human table) or
 // `pnpm -s --filter @igcnet/gpu bench --json` (JSON lines only). Options:
 //   --only W1,W3   run only these workloads
@@ -13,18 +13,16 @@
 // With the training row comes an inference row: the eval-mode forward of the same model (every
 // conv → BN → ReLU a fused conv), with the WebGPU dispatches per forward.
 // A step is timed from its first op until the device has finished it (flush + onSubmittedWorkDone).
+// The training and inference rows compare with the CPU backend, which this import registers.
+import '@igcnet/cpu';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  batchNorm,
   cast,
-  channelShuffle,
   conv2d,
   getBackend,
-  ones,
   randomNormal,
   randomUniform,
-  relu,
   setBackend,
   sgdUpdate,
   softmaxCrossEntropy,
@@ -35,7 +33,7 @@ import {
   variable,
   zeros,
 } from '@igcnet/tensor';
-import { C, HW, L, M, N, WORKLOADS } from '../../tensor/bench/workloads.js';
+import { C, HW, igcUnit, L, M, N, WORKLOADS } from '../../cpu/bench/workloads.js';
 import { registerWebGpuBackend, type WebGpuBackend } from '../src/index.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -56,36 +54,6 @@ function convStep(batch: number, wShape: number[], padding: number, groups: numb
     dispose: () => {
       x.dispose();
       w.dispose();
-    },
-  };
-}
-
-function igcUnit(batch: number, training: boolean): Prepared {
-  const x = randomNormal([batch, C, HW, HW], { seed: 3 });
-  const w1 = variable(randomNormal([C, M, 3, 3], { std: 0.1, seed: 4 }));
-  const w2 = variable(randomNormal([C, C / M, 1, 1], { std: 0.5, seed: 5 }));
-  const gamma = variable(ones([C]));
-  const beta = variable(zeros([C]));
-  const runningMean = variable(zeros([C]), { trainable: false });
-  const runningVar = variable(ones([C]), { trainable: false });
-  const forward = (): Tensor => {
-    let y = conv2d(x, w1, { padding: 1, groups: L });
-    y = channelShuffle(y, L);
-    y = conv2d(y, w2, { groups: M });
-    y = channelShuffle(y, M);
-    y = batchNorm(y, gamma, beta, { training, runningMean, runningVar });
-    return relu(y);
-  };
-  return {
-    step: training
-      ? () => {
-          const { value, grads } = valueAndGrads(forward, [x, w1, w2, gamma, beta]);
-          value.dispose();
-          for (const g of grads) g.dispose();
-        }
-      : () => tidy(forward).dispose(),
-    dispose: () => {
-      for (const t of [x, w1, w2, gamma, beta, runningMean, runningVar]) t.dispose();
     },
   };
 }

@@ -1,18 +1,21 @@
 /**
- * The WebGPU backend: storage in pooled storage buffers, kernels in WGSL, dispatches batched into
- * one command encoder that is submitted per step (`flush`) or at a read.
+ * The WebGPU backend: storage in pooled storage buffers, dispatches batched into one command
+ * encoder that is submitted per step (`flush`) or at a read. The class holds the device and
+ * storage and imports no kernel: the WGSL kernels depend on its type, and `register.ts` wires
+ * their table in (as tfjs's `register_all_kernels.ts`).
  */
-import type {
-  Backend,
-  BackendLimits,
-  BackendMemory,
-  DataId,
-  DType,
-  KernelTable,
-  Shape,
-  TensorInfo,
-  TypedArray,
-} from '@igcnet/tensor';
+import {
+  type Backend,
+  type BackendLimits,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type KernelTable,
+  type Shape,
+  sizeOf,
+  type TensorInfo,
+  type TypedArray,
+} from '@igcnet/tensor/backend';
 import { BufferPool, BufferUsage } from './buffers/pool.js';
 import { GpuData } from './data.js';
 import {
@@ -24,7 +27,6 @@ import {
 } from './device/device.js';
 import { type ExecStats, Executor, type Program } from './exec/executor.js';
 import type { Fields, Values } from './exec/uniforms.js';
-import { webgpuKernels } from './kernels/index.js';
 
 /**
  * Options of `createWebGpuBackend`: those of device acquisition, e.g. `{ subgroups: false }` for
@@ -34,7 +36,6 @@ export interface WebGpuOptions extends DeviceOptions {}
 
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
-  readonly kernels: KernelTable = webgpuKernels;
   readonly limits: BackendLimits;
   private readonly pool: BufferPool;
   private readonly exec: Executor;
@@ -44,6 +45,8 @@ export class WebGpuBackend implements Backend {
   private gpuRoot: GPU | null;
 
   private constructor(
+    /** The kernel table (`createWebGpuBackend` passes the package's own). */
+    readonly kernels: KernelTable,
     gpuRoot: GPU,
     readonly device: GPUDevice,
     /** The adapter that runs the kernels, and whether it is a software fallback. */
@@ -65,10 +68,13 @@ export class WebGpuBackend implements Backend {
     );
   }
 
-  /** Acquires an adapter and device (async: adapters are requested asynchronously). */
-  static async create(opts: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  /**
+   * Acquires an adapter and device (async: adapters are requested asynchronously) for a backend
+   * running `kernels`. `createWebGpuBackend` is the usual way, with the package's kernels.
+   */
+  static async create(kernels: KernelTable, opts: WebGpuOptions = {}): Promise<WebGpuBackend> {
     const { gpu, device, info, limits } = await acquireDevice(opts);
-    return new WebGpuBackend(gpu, device, info, limits);
+    return new WebGpuBackend(kernels, gpu, device, info, limits);
   }
 
   // ---- storage -------------------------------------------------------------------------------
@@ -219,9 +225,7 @@ export class WebGpuBackend implements Backend {
 
   /** A new output tensor's storage. */
   alloc(shape: Shape, dtype: DType): TensorInfo {
-    let n = 1;
-    for (const s of shape) n *= s;
-    return { dataId: this.allocData(n, dtype), shape: [...shape], dtype };
+    return { dataId: this.allocData(sizeOf(shape), dtype), shape: [...shape], dtype };
   }
 
   /** A scratch buffer for a kernel's intermediate values; release it with `releaseScratch`. */

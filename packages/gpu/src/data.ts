@@ -1,4 +1,4 @@
-import type { DType } from '@igcnet/tensor';
+import type { DType } from '@igcnet/tensor/backend';
 
 /** The storage behind a tensor on the WebGPU backend: one pooled storage buffer. */
 export class GpuData {

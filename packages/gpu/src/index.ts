@@ -11,9 +11,6 @@
  * ```
  * @packageDocumentation
  */
-import { registerBackend } from '@igcnet/tensor';
-import { WebGpuBackend, type WebGpuOptions } from './backend.js';
-
 export { WebGpuBackend, type WebGpuOptions } from './backend.js';
 export { BufferPool, sizeClass } from './buffers/pool.js';
 export {
@@ -23,17 +20,5 @@ export {
   WANTED_FEATURES,
 } from './device/device.js';
 export type { ExecStats } from './exec/executor.js';
-
-/** Makes a WebGPU backend (async: the adapter and device are requested asynchronously). */
-export function createWebGpuBackend(opts: WebGpuOptions = {}): Promise<WebGpuBackend> {
-  return WebGpuBackend.create(opts);
-}
-
-/**
- * Registers the backend under the name `webgpu`; `await setBackend('webgpu')` activates it. The
- * default priority 0 sits below the CPU backend's, so `getBackend()` never starts a device on its
- * own (it would call every higher-priority async factory in the background).
- */
-export function registerWebGpuBackend(opts: WebGpuOptions = {}, priority = 0): void {
-  registerBackend('webgpu', () => createWebGpuBackend(opts), priority);
-}
+export { gpuFlags } from './flags.js';
+export { createWebGpuBackend, registerWebGpuBackend, webgpuKernels } from './register.js';

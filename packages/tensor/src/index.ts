@@ -1,9 +1,10 @@
 /**
- * @igcnet/tensor: tensors, autograd, the backend contract, the CPU backend.
+ * @igcnet/tensor: tensors, autograd, the backend contract and the conformance kit. It ships no
+ * backend: importing the package `@igcnet/cpu` registers the CPU backend, `@igcnet/gpu` the
+ * WebGPU one.
+ * Helpers for backend authors are in `@igcnet/tensor/backend`.
  * @packageDocumentation
  */
-import { CpuBackend } from './cpu/backend.js';
-import { registerBackend } from './engine/registry.js';
 import './gradients/index.js';
 
 // Core types and the contract.
@@ -17,7 +18,7 @@ export type {
 } from './core/backend.js';
 export { BYTES_PER_ELEMENT, type DType, type TypedArray } from './core/dtype.js';
 export {
-  type Conv2DGeometry,
+  type Conv2DAttrs,
   KERNEL_NAMES,
   type KernelAttrs,
   type KernelDefs,
@@ -31,9 +32,6 @@ export { broadcastShapes, fmtShape, type Shape, sizeOf } from './core/shape.js';
 export { Tensor } from './core/tensor.js';
 export type { DataId, TensorInfo } from './core/tensor_info.js';
 export { Variable, variable } from './core/variable.js';
-// CPU backend.
-export { CpuBackend } from './cpu/backend.js';
-export { type ConvShape, convShapeOf } from './cpu/conv/types.js';
 // Engine.
 export {
   dispose,
@@ -65,12 +63,22 @@ export {
   removeBackend,
   setBackend,
 } from './engine/registry.js';
-
+// Tuning flags.
+export {
+  boolFlag,
+  defineFlags,
+  enumFlag,
+  type FlagRow,
+  type FlagSpec,
+  Flags,
+  type FlagValue,
+  intFlag,
+  stringFlag,
+} from './flags/flags.js';
 // Ops.
 export { type BatchNormOptions, batchNorm } from './ops/batchnorm.js';
 export {
   type Conv2DOptions,
-  type ConvPlan,
   conv2d,
   conv2dBackpropFilter,
   conv2dBackpropInput,
@@ -128,6 +136,10 @@ export { sgdUpdate } from './ops/sgd.js';
 export { topk } from './ops/topk.js';
 export { run as runKernel, type TensorLike } from './ops/util.js';
 // Random.
-export { globalRng, Random, type RandomState, setSeed } from './random/prng.js';
-
-registerBackend('cpu', () => new CpuBackend(), 1);
+export {
+  globalRng,
+  Random,
+  type RandomState,
+  setSeed,
+  splitmix32,
+} from './random/prng.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DatasetError } from '../errors.js';
+import { datasetsFlags } from '../flags.js';
 import { ByteCap } from './byte-cap.js';
 import { extractTarSafely } from './extract.js';
 import { type DownloadProgress, fetchToFile } from './fetch-file.js';
@@ -103,10 +104,7 @@ export async function downloadDataset(
   );
   const cache = join(dir, CACHE_DIR);
   await mkdir(cache, { recursive: true });
-  const baseUrl = (options.baseUrl ?? process.env.IGCNET_DATASETS_BASE_URL ?? '').replace(
-    /\/+$/,
-    '',
-  );
+  const baseUrl = (options.baseUrl ?? datasetsFlags.get('baseUrl') ?? '').replace(/\/+$/, '');
   for (const file of files) {
     const dest = join(cache, file.name);
     // A file in the cache was renamed there only after its checksum matched.

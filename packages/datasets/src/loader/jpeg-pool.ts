@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { datasetsFlags } from '../flags.js';
 import type { CropPlan } from '../transforms/crop-plan.js';
 import type { DecodedImage } from './jpeg-decode.js';
 import type { DecodeJob, DecodeReply } from './jpeg-protocol.js';
@@ -38,9 +39,7 @@ interface Slot {
 const PER_WORKER = 2;
 
 function defaultWorkerUrl(): URL | string {
-  const fromEnv = process.env.IGCNET_JPEG_WORKER;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return new URL('./jpeg-worker.js', import.meta.url);
+  return datasetsFlags.get('jpegWorker') ?? new URL('./jpeg-worker.js', import.meta.url);
 }
 
 /**

@@ -1,17 +1,11 @@
 /**
- * A small portable PRNG so that every machine draws the same numbers: xoshiro128** seeded
- * through splitmix32. Only 32-bit integer arithmetic (Math.imul, >>> 0) is used, which JS
- * defines exactly, so results never depend on the platform.
+ * Seeded randomness for shuffles and augmentations, on the project's one PRNG (`Random` of
+ * `@igcnet/tensor`: xoshiro128** seeded through splitmix32, 32-bit integer arithmetic only, so
+ * every machine draws the same numbers).
  */
+import { Random, splitmix32 } from '@igcnet/tensor';
 
-/** One step of splitmix32: a good 32-bit mixer, also used to derive seeds. */
-export function splitmix32(x: number): number {
-  x = (x + 0x9e3779b9) | 0;
-  let z = x;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+export { splitmix32 };
 
 /**
  * Combines numbers into one 32-bit seed, e.g. `deriveSeed(seed, epoch, index)`. Order matters,
@@ -41,35 +35,18 @@ export interface Rng {
   uniform(lo: number, hi: number): number;
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
+/** splitmix32's increment: the streams below start one splitmix step after `Random(seed)`'s. */
+const GAMMA = 0x9e3779b9;
 
-/** Creates a xoshiro128** generator from a 32-bit seed. */
+/**
+ * A generator for a 32-bit seed: the stream of `new Random(seed + γ)`. The offset keeps every
+ * permutation and augmentation drawn since the first release (golden values in the tests).
+ */
 export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    return splitmix32(s);
-  };
-  let a = next();
-  let b = next();
-  let c = next();
-  let d = next();
-  // xoshiro must not start from the all-zero state.
-  if ((a | b | c | d) === 0) a = 1;
-  const nextU32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = rotl(d, 11);
-    return result;
-  };
-  const float = () => nextU32() / 0x100000000;
+  const r = new Random(((seed >>> 0) + GAMMA) >>> 0);
+  const nextU32 = (): number => r.nextU32();
+  // All 32 bits (Random.uniform keeps 24, exact in float32; these floats stay in float64).
+  const float = (): number => r.nextU32() / 0x100000000;
   return {
     nextU32,
     float,

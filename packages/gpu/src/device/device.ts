@@ -3,6 +3,8 @@
  * browsers (`navigator.gpu`), with the adapter's real limits, optional features and identity.
  */
 
+import { gpuFlags } from '../flags.js';
+
 /** Optional features we ask for when the adapter has them. */
 export const WANTED_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as const;
 export type WantedFeature = (typeof WANTED_FEATURES)[number];
@@ -112,13 +114,6 @@ async function findGpu(opts: DeviceOptions): Promise<GPU> {
   return created;
 }
 
-/** `IGCNET_GPU_SUBGROUPS=0` in Node's environment (browsers have none). */
-function subgroupsOffByEnv(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  return env?.IGCNET_GPU_SUBGROUPS === '0';
-}
-
 function describe(adapter: GPUAdapter, features: WantedFeature[]): AdapterDescription {
   const i = adapter.info;
   const vendor = i?.vendor ?? '';
@@ -166,7 +161,7 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
   if (!adapter) throw new Error(`webgpu: no WebGPU adapter was found. ${INSTALL_HINT}`);
   // Kernels take their variants from the enabled features, so a feature left out here is off
   // everywhere, with nothing else to keep in step.
-  const useSubgroups = opts.subgroups ?? !subgroupsOffByEnv();
+  const useSubgroups = opts.subgroups ?? gpuFlags.get('subgroups');
   const features = WANTED_FEATURES.filter(
     (f) => adapter.features.has(f) && (f !== 'subgroups' || useSubgroups),
   );

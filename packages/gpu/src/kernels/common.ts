@@ -1,5 +1,4 @@
 /** Helpers shared by the kernel families: launch grids, index math and WGSL snippets. */
-import type { TensorInfo } from '@igcnet/tensor';
 import type { WebGpuBackend } from '../backend.js';
 
 /** The backend a kernel runs on (the engine hands kernels the backend as the contract type). */
@@ -32,58 +31,6 @@ export function wgslType(dtype: string): 'f32' | 'i32' {
 /** WGSL storage binding declaration. */
 export function storage(binding: number, name: string, type: string, write = false): string {
   return `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;\n`;
-}
-
-/** Number of elements of a tensor. */
-export function count(t: { shape: readonly number[] }): number {
-  let n = 1;
-  for (const d of t.shape) n *= d;
-  return n;
-}
-
-/** Row-major strides. */
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
-/**
- * Merges adjacent axes that every operand walks contiguously and drops size-1 axes, so that the
- * strided kernels see at most MAX_RANK axes. `st` are element strides per operand.
- */
-export function collapse(
-  shape: readonly number[],
-  st: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const dims: number[] = [];
-  const out: number[][] = st.map(() => []);
-  for (let i = 0; i < shape.length; i++) {
-    const d = shape[i]!;
-    if (d === 1) continue;
-    const last = dims.length - 1;
-    if (last >= 0 && st.every((s, k) => out[k]![last] === s[i]! * d)) {
-      dims[last] = dims[last]! * d;
-      st.forEach((s, k) => {
-        out[k]![last] = s[i]!;
-      });
-    } else {
-      dims.push(d);
-      st.forEach((s, k) => {
-        out[k]!.push(s[i]!);
-      });
-    }
-  }
-  return { shape: dims, strides: out };
-}
-
-/** Shape of the info, as a mutable array. */
-export function shapeOf(t: TensorInfo): number[] {
-  return [...t.shape];
 }
 
 /**

@@ -8,19 +8,23 @@
  * epilogue fuses bias, inference BN and ReLU; the IGC interleave before and after it is an index
  * remap (`sIn`, `sOut`), so a shuffled input or output moves no data.
  */
-import type { Conv2DGeometry, KernelTable, TensorInfo } from '@igcnet/tensor';
+import {
+  type Conv2DAttrs,
+  conv2dGeometry,
+  isPointwise,
+  type KernelTable,
+  type TensorInfo,
+} from '@igcnet/tensor/backend';
 import type { WebGpuBackend } from '../backend.js';
 import { gpu, storage } from './common.js';
 import {
   CHANNELS,
   CONV_FIELDS,
   type ConvFields,
-  convGeo,
   convUniforms,
   type Epilogue,
   epilogueFn,
   epilogueInputs,
-  isPointwise,
 } from './conv_shared.js';
 import { trySmallConvBackData, trySmallConvBackFilter, trySmallConvForward } from './conv_small.js';
 import { type GemmSpec, runGemm } from './gemm.js';
@@ -195,11 +199,11 @@ export function convForward(
   g: WebGpuBackend,
   x: TensorInfo,
   w: TensorInfo,
-  attrs: Conv2DGeometry,
+  attrs: Conv2DAttrs,
   f: FusedInputs = {},
 ): TensorInfo {
-  const s = convGeo(x.shape, w.shape, attrs);
-  const out = g.alloc([s.n, s.cout, s.oh, s.ow], 'float32');
+  const s = conv2dGeometry(x.shape, w.shape, attrs);
+  const out = g.alloc([s.n, s.cout, s.outH, s.outW], 'float32');
   const ep: Epilogue = {
     bias: f.bias !== undefined,
     bn: f.bn !== undefined,
@@ -218,11 +222,11 @@ export function convForward(
     inputs,
     g.buf(out),
     {
-      M: s.n * s.oh * s.ow,
+      M: s.n * s.outH * s.outW,
       N: s.cout / s.groups,
       K: cinG * s.kh * s.kw,
       batch: s.groups,
-      total: s.n * s.cout * s.oh * s.ow,
+      total: s.n * s.cout * s.outH * s.outW,
       allowSplit: false,
     },
     convUniforms(s, f.inShuffle ?? 1, f.outShuffle ?? 1, f.bn?.eps ?? 0),
@@ -231,7 +235,7 @@ export function convForward(
   return out;
 }
 
-function shuffles(attrs: Conv2DGeometry): [number, number] {
+function shuffles(attrs: Conv2DAttrs): [number, number] {
   return [attrs.inShuffle ?? 1, attrs.outShuffle ?? 1];
 }
 
@@ -259,7 +263,7 @@ export const convKernels: KernelTable = {
 
   Conv2DBackpropInput: ({ inputs: { dy, w }, attrs, backend }) => {
     const g = gpu(backend);
-    const s = convGeo(attrs.inputShape, w.shape, attrs);
+    const s = conv2dGeometry(attrs.inputShape, w.shape, attrs);
     const out = g.alloc(attrs.inputShape, 'float32');
     const [sIn, sOut] = shuffles(attrs);
     if (trySmallConvBackData(g, s, g.buf(dy), g.buf(w), g.buf(out), { sIn, sOut })) return out;
@@ -284,7 +288,7 @@ export const convKernels: KernelTable = {
 
   Conv2DBackpropFilter: ({ inputs: { x, dy }, attrs, backend }) => {
     const g = gpu(backend);
-    const s = convGeo(x.shape, attrs.filterShape, attrs);
+    const s = conv2dGeometry(x.shape, attrs.filterShape, attrs);
     const out = g.alloc(attrs.filterShape, 'float32');
     const [sIn, sOut] = shuffles(attrs);
     if (trySmallConvBackFilter(g, s, g.buf(dy), g.buf(x), g.buf(out), { sIn, sOut })) return out;
@@ -297,13 +301,13 @@ export const convKernels: KernelTable = {
       {
         M: cinG * s.kh * s.kw,
         N: s.cout / s.groups,
-        K: s.n * s.oh * s.ow,
+        K: s.n * s.outH * s.outW,
         batch: s.groups,
         total: s.cout * cinG * s.kh * s.kw,
         allowSplit: true,
       },
       convUniforms(s, ...shuffles(attrs)),
-      { a: (s.h * s.w) % 4 === 0, b: (s.oh * s.ow) % 4 === 0 },
+      { a: (s.h * s.w) % 4 === 0, b: (s.outH * s.outW) % 4 === 0 },
     );
     return out;
   },

@@ -1,8 +1,9 @@
 /**
  * What the convolution kernels (conv.ts's implicit GEMMs, conv_small.ts's direct kernels) share:
- * the geometry under the WGSL uniforms' names, the folded interleave and the fused epilogue.
+ * the uniforms (the geometry of `@igcnet/tensor/backend` under short WGSL names), the folded
+ * interleave and the fused epilogue.
  */
-import { type Conv2DGeometry, convShapeOf } from '@igcnet/tensor';
+import type { Conv2DGeometry } from '@igcnet/tensor/backend';
 import type { Values } from '../exec/uniforms.js';
 import { storage } from './common.js';
 
@@ -31,49 +32,6 @@ export const CONV_FIELDS = {
 } as const;
 export type ConvFields = typeof CONV_FIELDS;
 
-/** Geometry of one convolution. */
-export interface ConvGeo {
-  n: number;
-  cin: number;
-  h: number;
-  w: number;
-  cout: number;
-  oh: number;
-  ow: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  pt: number;
-  pl: number;
-  dh: number;
-  dw: number;
-  groups: number;
-}
-
-/** The shared Conv2D geometry of `@igcnet/tensor`, under the short names the WGSL uniforms use. */
-export function convGeo(x: readonly number[], w: readonly number[], a: Conv2DGeometry): ConvGeo {
-  const s = convShapeOf(x, w, a);
-  return {
-    n: s.n,
-    cin: s.cin,
-    h: s.h,
-    w: s.w,
-    cout: s.cout,
-    kh: s.kh,
-    kw: s.kw,
-    oh: s.outH,
-    ow: s.outW,
-    sh: s.strideH,
-    sw: s.strideW,
-    pt: s.padTop,
-    pl: s.padLeft,
-    dh: s.dilationH,
-    dw: s.dilationW,
-    groups: s.groups,
-  };
-}
-
 /**
  * WGSL: the folded interleave. The conv reads input channel c from channel srcCh(c) of x (x is
  * channelShuffle'd by sIn on the fly) and writes output channel co to channel dstCh(co) (the
@@ -82,20 +40,6 @@ export function convGeo(x: readonly number[], w: readonly number[], a: Conv2DGeo
 export const CHANNELS = `fn srcCh(c: i32) -> i32 { return (c % P.sIn) * (P.cin / P.sIn) + c / P.sIn; }
 fn dstCh(co: i32) -> i32 { let per = P.cout / P.sOut; return (co % per) * P.sOut + co / per; }
 `;
-
-/** 1×1, stride 1, unpadded: output pixel p is input pixel p (no window arithmetic). */
-export function isPointwise(s: ConvGeo): boolean {
-  return (
-    s.kh === 1 &&
-    s.kw === 1 &&
-    s.sh === 1 &&
-    s.sw === 1 &&
-    s.pt === 0 &&
-    s.pl === 0 &&
-    s.oh === s.h &&
-    s.ow === s.w
-  );
-}
 
 /** What the forward epilogue fuses. */
 export interface Epilogue {
@@ -121,24 +65,24 @@ export function epilogueFn(ep: Epilogue): string {
 }`;
 }
 
-/** The values of CONV_FIELDS for a conv. */
-export function convUniforms(s: ConvGeo, sIn = 1, sOut = 1, eps = 0): Values<ConvFields> {
+/** The values of CONV_FIELDS for a conv: the shared geometry under the uniforms' short names. */
+export function convUniforms(s: Conv2DGeometry, sIn = 1, sOut = 1, eps = 0): Values<ConvFields> {
   return {
     n: s.n,
     cin: s.cin,
     h: s.h,
     w: s.w,
     cout: s.cout,
-    oh: s.oh,
-    ow: s.ow,
+    oh: s.outH,
+    ow: s.outW,
     kh: s.kh,
     kw: s.kw,
-    sh: s.sh,
-    sw: s.sw,
-    pt: s.pt,
-    pl: s.pl,
-    dh: s.dh,
-    dw: s.dw,
+    sh: s.strideH,
+    sw: s.strideW,
+    pt: s.padTop,
+    pl: s.padLeft,
+    dh: s.dilationH,
+    dw: s.dilationW,
     cinG: s.cin / s.groups,
     coutG: s.cout / s.groups,
     sIn,

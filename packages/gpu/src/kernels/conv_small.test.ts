@@ -6,7 +6,7 @@
  */
 import {
   batchNorm,
-  type Conv2DGeometry,
+  type Conv2DAttrs,
   type Conv2DOptions,
   channelShuffle,
   conv2d,
@@ -23,6 +23,7 @@ import {
   tidy,
   variable,
 } from '@igcnet/tensor';
+import { conv2dGeometry } from '@igcnet/tensor/backend';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
 import type { WebGpuBackend } from '../backend.js';
@@ -71,8 +72,8 @@ const CASES: Case[] = [
 
 const rn = (s: readonly number[], seed: number) => randomNormal(s, { seed });
 
-function plan(c: Case): { geometry: Conv2DGeometry; out: Quad } {
-  const p = planConv2d(c.x, c.w, {
+function plan(c: Case): { geometry: Conv2DAttrs; out: Quad } {
+  const attrs = planConv2d(c.x, c.w, {
     groups: c.groups,
     ...(c.stride ? { stride: c.stride } : {}),
     ...(c.padding !== undefined ? { padding: c.padding } : {}),
@@ -80,11 +81,12 @@ function plan(c: Case): { geometry: Conv2DGeometry; out: Quad } {
     ...(c.sIn ? { inShuffle: c.sIn } : {}),
     ...(c.sOut ? { outShuffle: c.sOut } : {}),
   });
-  return { geometry: p.geometry, out: p.outShape };
+  const g = conv2dGeometry(c.x, c.w, attrs);
+  return { geometry: attrs, out: [g.n, g.cout, g.outH, g.outW] };
 }
 
-/** conv2d's options for a resolved geometry, shuffles included. */
-function convOptions(g: Conv2DGeometry): Conv2DOptions {
+/** conv2d's options for resolved attributes, shuffles included. */
+function convOptions(g: Conv2DAttrs): Conv2DOptions {
   const { pad, ...rest } = g;
   return { ...rest, padding: pad };
 }

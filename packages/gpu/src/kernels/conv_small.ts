@@ -16,21 +16,21 @@
  * 1×1 convs with stride 1 and no padding get variants without window loops. conv.ts asks these
  * kernels first (`trySmallConv…`) and runs its GEMM when they decline.
  */
+import { type Conv2DGeometry, isPointwise } from '@igcnet/tensor/backend';
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
 import type { Values } from '../exec/uniforms.js';
+import { gpuFlags } from '../flags.js';
 import { grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
 import {
   CHANNELS,
   CONV_FIELDS,
-  type ConvGeo,
   convUniforms,
   type Epilogue,
   epilogueFn,
   epilogueInputs,
-  isPointwise,
 } from './conv_shared.js';
-import { DIRECT_MAX_K, sumPartsProgram } from './gemm.js';
+import { directMaxK, sumPartsProgram } from './gemm.js';
 
 const smallFields = {
   ...CONV_FIELDS,
@@ -54,19 +54,6 @@ const FILTER_THREADS = 65536;
 const CHUNK_MIN = 64;
 const CHUNK_MAX = 2048;
 
-/**
- * Channels per group up to which the small kernels replace a tiled GEMM that would otherwise run
- * (with more, a 16-wide tile column fills and the tiled kernel's reuse wins).
- * IGCNET_GPU_SMALL_CONV overrides it (0 turns the small kernels off); it is read at each launch
- * so that a benchmark can interleave both paths in one process.
- */
-function smallMaxChannels(): number {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  const v = Number(env?.IGCNET_GPU_SMALL_CONV ?? 8);
-  return Number.isFinite(v) ? v : 8;
-}
-
 /** Largest divisor of `c` that is at most MAX_BLOCK: blocks then need no tail guards. */
 export function channelBlock(c: number): number {
   for (let b = Math.min(MAX_BLOCK, c); b > 1; b--) if (c % b === 0) return b;
@@ -77,14 +64,15 @@ export function channelBlock(c: number): number {
  * Whether the small kernels should run a pass. `perGroup`: the channels per group a thread blocks
  * over (the GEMM's N); `taps`: the other side's channels per group × kh·kw (the forward and
  * backward-data GEMM's K, dw's rows). Always where conv.ts would fall back to its untiled kernel
- * (K ≤ DIRECT_MAX_K or N ≤ 4), and for groups up to smallMaxChannels() wide where it would tile:
- * measured on SwiftShader, blocks of ≤ 8 channels beat a half-empty 16-wide tile column (3×3 with
- * 8 per group: about 3× faster) while 16 per group (W1) stays faster tiled.
+ * (K ≤ directMaxK() or N ≤ 4), and for groups up to IGCNET_GPU_SMALL_CONV channels wide (default
+ * 8, with more a 16-wide tile column fills and the tiled kernel's reuse wins) where it would
+ * tile: measured on SwiftShader, blocks of ≤ 8 channels beat a half-empty 16-wide tile column
+ * (3×3 with 8 per group: about 3× faster) while 16 per group (W1) stays faster tiled.
  */
 function wanted(perGroup: number, taps: number): boolean {
-  const most = smallMaxChannels();
+  const most = gpuFlags.get('smallConv');
   if (most <= 0) return false;
-  return taps <= DIRECT_MAX_K || perGroup <= 4 || perGroup <= most;
+  return taps <= directMaxK() || perGroup <= 4 || perGroup <= most;
 }
 
 function range(n: number): number[] {
@@ -92,7 +80,7 @@ function range(n: number): number[] {
 }
 
 function uniforms(
-  s: ConvGeo,
+  s: Conv2DGeometry,
   blocks: number,
   total: number,
   sIn: number,
@@ -314,7 +302,7 @@ export interface Shuffles {
  */
 export function trySmallConvForward(
   g: WebGpuBackend,
-  s: ConvGeo,
+  s: Conv2DGeometry,
   ep: Epilogue,
   inputs: readonly GPUBuffer[],
   out: GPUBuffer,
@@ -326,7 +314,7 @@ export function trySmallConvForward(
   if (!wanted(coutG, cinG * s.kh * s.kw)) return false;
   const cb = channelBlock(coutG);
   const blocks = coutG / cb;
-  const total = s.n * s.groups * blocks * s.oh * s.ow;
+  const total = s.n * s.groups * blocks * s.outH * s.outW;
   const values = uniforms(s, blocks, total, sh.sIn, sh.sOut, eps);
   launch(g, forwardProgram(cb, ep, isPointwise(s)), [...inputs, out], values);
   return true;
@@ -335,7 +323,7 @@ export function trySmallConvForward(
 /** Queues the backward-data conv (dx from dy and w) on the small-group kernel if it suits. */
 export function trySmallConvBackData(
   g: WebGpuBackend,
-  s: ConvGeo,
+  s: Conv2DGeometry,
   dy: GPUBuffer,
   w: GPUBuffer,
   out: GPUBuffer,
@@ -355,7 +343,7 @@ export function trySmallConvBackData(
 /** Queues the backward-filter conv (dw from x and dy) on the small-group kernel if it suits. */
 export function trySmallConvBackFilter(
   g: WebGpuBackend,
-  s: ConvGeo,
+  s: Conv2DGeometry,
   dy: GPUBuffer,
   x: GPUBuffer,
   out: GPUBuffer,
@@ -371,7 +359,7 @@ export function trySmallConvBackFilter(
   if (weights === 0) return true;
   // Split the reduction until the launch has enough threads to fill a GPU, keeping between
   // CHUNK_MIN and CHUNK_MAX positions per thread.
-  const positions = s.n * s.oh * s.ow;
+  const positions = s.n * s.outH * s.outW;
   const chunks = Math.max(
     1,
     Math.ceil(positions / CHUNK_MAX),

@@ -1,16 +1,17 @@
 /** Elementwise kernels: binary with NumPy broadcasting, unary, PowScalar, Cast and Identity. */
 import {
   broadcastShapes,
+  broadcastStrides,
+  collapseAxes,
   type DType,
   type KernelInputs,
   type KernelTable,
+  sizeOf,
   type TensorInfo,
-} from '@igcnet/tensor';
+} from '@igcnet/tensor/backend';
 import type { Program } from '../exec/executor.js';
 import { vecAt } from '../exec/uniforms.js';
 import {
-  collapse,
-  count,
   gpu,
   grid1d,
   LINEAR_ARGS,
@@ -85,17 +86,6 @@ fn op(x: ${t}, y: ${t}) -> ${to} { return ${binExpr(op, t)}; }
   };
 }
 
-function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
-  const r = outShape.length;
-  const s = new Array<number>(r).fill(0);
-  let acc = 1;
-  for (let i = inShape.length - 1; i >= 0; i--) {
-    s[r - inShape.length + i] = inShape[i] === 1 ? 0 : acc;
-    acc *= inShape[i]!;
-  }
-  return s;
-}
-
 type BinaryImpl = (args: { inputs: KernelInputs<'Add'>; backend: unknown }) => TensorInfo;
 
 function binary(op: BinOp): BinaryImpl {
@@ -104,9 +94,9 @@ function binary(op: BinOp): BinaryImpl {
     const shape = broadcastShapes(a.shape, b.shape, op);
     const t = wgslType(a.dtype);
     const out = g.alloc(shape, op === 'GreaterEqual' ? 'float32' : a.dtype);
-    const n = count(out);
-    const na = count(a);
-    const nb = count(b);
+    const n = sizeOf(out.shape);
+    const na = sizeOf(a.shape);
+    const nb = sizeOf(b.shape);
     let mode: Mode;
     let vals = { n, rank: 0, shape: [] as number[], sa: [] as number[], sb: [] as number[] };
     if (na === n && nb === n) mode = 'same';
@@ -114,7 +104,7 @@ function binary(op: BinOp): BinaryImpl {
     else if (nb === 1 && na === n) mode = 'bScalar';
     else {
       mode = 'bcast';
-      const c = collapse(shape, [
+      const c = collapseAxes(shape, [
         broadcastStrides(a.shape, shape),
         broadcastStrides(b.shape, shape),
       ]);
@@ -199,7 +189,7 @@ function unary(op: UnOp): UnaryImpl {
     const { x } = args.inputs;
     const g = gpu(args.backend);
     const out = g.alloc(x.shape, x.dtype);
-    const n = count(x);
+    const n = sizeOf(x.shape);
     g.run(
       unaryProgram(op, wgslType(x.dtype)),
       [g.buf(x), g.buf(out)],
@@ -247,7 +237,7 @@ export const elementwiseKernels: KernelTable = {
   Cast: ({ inputs: { x }, attrs: { dtype }, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(x.shape, dtype);
-    const n = count(x);
+    const n = sizeOf(x.shape);
     if (x.dtype === dtype) g.copy(x, out, n);
     else
       g.run(
@@ -261,7 +251,7 @@ export const elementwiseKernels: KernelTable = {
   Identity: ({ inputs: { x }, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(x.shape, x.dtype);
-    g.copy(x, out, count(x));
+    g.copy(x, out, sizeOf(x.shape));
     return out;
   },
 };

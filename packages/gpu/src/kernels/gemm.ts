@@ -13,6 +13,7 @@
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
 import type { Fields, Values } from '../exec/uniforms.js';
+import { gpuFlags } from '../flags.js';
 import {
   enableSubgroups,
   grid1d,
@@ -271,16 +272,10 @@ ${groupReduce('dotSum', 'f32', 'add', 64, subgroups)}
   };
 }
 
-/** Whether vec4 tile loads may be used (IGCNET_GPU_VEC4=0 turns them off, for comparisons). */
-const VEC_LOADS =
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.IGCNET_GPU_VEC4 !== '0';
-
-/** K up to which the direct kernel runs instead of the tiled one. */
-export const DIRECT_MAX_K = Number(
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.IGCNET_GPU_DIRECT_K ?? 32,
-);
+/** K up to which the direct kernel runs instead of the tiled one (IGCNET_GPU_DIRECT_K). */
+export function directMaxK(): number {
+  return gpuFlags.get('directK');
+}
 
 const sumFields = { n: 'i32', parts: 'i32' } as const;
 
@@ -356,7 +351,7 @@ export function runGemm<F extends Fields>(
   }
   // Short K, or N too narrow to fill a 16-wide tile column (a conv with ≤ 4 channels per group
   // on the GEMM's N side): tiles would be mostly padding.
-  if (K <= DIRECT_MAX_K || N <= 4) {
+  if (K <= directMaxK() || N <= 4) {
     g.run(
       directProgram(spec, inputs.length),
       [...inputs, out],
@@ -366,9 +361,10 @@ export function runGemm<F extends Fields>(
     return;
   }
   // vec4 loads need K (and each split's K range) to be a multiple of 4: kPerSplit is one of 16.
+  const vec4 = gpuFlags.get('vec4');
   const vec: VecLoads = {
-    a: VEC_LOADS && vecAllowed.a && spec.readA4 !== undefined && spec.aKFast && K % 4 === 0,
-    b: VEC_LOADS && vecAllowed.b && spec.readB4 !== undefined && spec.bKFast && K % 4 === 0,
+    a: vec4 && vecAllowed.a && spec.readA4 !== undefined && spec.aKFast && K % 4 === 0,
+    b: vec4 && vecAllowed.b && spec.readB4 !== undefined && spec.bKFast && K % 4 === 0,
   };
   const bound = [...inputs];
   if (vec.a) bound.push(inputs[spec.readA4!.input]!);

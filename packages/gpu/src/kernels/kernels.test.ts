@@ -51,7 +51,7 @@ import {
 } from '@igcnet/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
-import { webgpuKernels } from './index.js';
+import { webgpuKernels } from '../register.js';
 
 const rn = (shape: number[], seed: number, std = 1) => randomNormal(shape, { seed, std });
 const ints = (shape: number[], seed: number, lo: number, hi: number) =>

@@ -3,20 +3,17 @@
  * (dst[dOff + Σ c·dStr] = src[sOff + Σ c·sStr] over an iteration shape) on raw 32-bit words, so
  * one pipeline serves both dtypes; Pad adds a fill.
  */
-import type { KernelTable, TensorInfo } from '@igcnet/tensor';
+import {
+  collapseAxes,
+  type KernelTable,
+  sizeOf,
+  stridesOf,
+  type TensorInfo,
+} from '@igcnet/tensor/backend';
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
 import { vecAt } from '../exec/uniforms.js';
-import {
-  collapse,
-  count,
-  gpu,
-  grid1d,
-  LINEAR_ARGS,
-  LINEAR_INDEX,
-  storage,
-  strides,
-} from './common.js';
+import { gpu, grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
 
 const copyFields = {
   n: 'i32',
@@ -78,7 +75,7 @@ export function stridedCopy(
 ): void {
   const n = shape.reduce((p, d) => p * d, 1);
   if (n === 0) return;
-  const c = collapse(shape, [sStr, dStr]);
+  const c = collapseAxes(shape, [sStr, dStr]);
   if (
     c.shape.length === 0 ||
     (c.shape.length === 1 && c.strides[0]![0] === 1 && c.strides[1]![0] === 1)
@@ -171,14 +168,14 @@ export const layoutKernels: KernelTable = {
     const g = gpu(backend);
     const outShape = perm.map((p) => x.shape[p]!);
     const out = g.alloc(outShape, x.dtype);
-    const xs = strides(x.shape);
+    const xs = stridesOf(x.shape);
     stridedCopy(
       g,
       g.buf(x),
       g.buf(out),
       outShape,
       perm.map((p) => xs[p]!),
-      strides(outShape),
+      stridesOf(outShape),
       0,
       0,
     );
@@ -187,9 +184,9 @@ export const layoutKernels: KernelTable = {
   Slice: ({ inputs: { x }, attrs: { begin, size }, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(size, x.dtype);
-    const xs = strides(x.shape);
+    const xs = stridesOf(x.shape);
     const start = begin.reduce((p, b, i) => p + b * xs[i]!, 0);
-    stridedCopy(g, g.buf(x), g.buf(out), size, xs, strides(size), start, 0);
+    stridedCopy(g, g.buf(x), g.buf(out), size, xs, stridesOf(size), start, 0);
     return out;
   },
   Concat: ({ inputs: { xs }, attrs: { axis }, backend }) => {
@@ -198,10 +195,10 @@ export const layoutKernels: KernelTable = {
     const outShape = [...first.shape];
     outShape[axis] = xs.reduce((p, t) => p + t.shape[axis]!, 0);
     const out = g.alloc(outShape, first.dtype);
-    const os = strides(outShape);
+    const os = stridesOf(outShape);
     let offset = 0;
     for (const t of xs) {
-      stridedCopy(g, g.buf(t), g.buf(out), t.shape, strides(t.shape), os, 0, offset * os[axis]!);
+      stridedCopy(g, g.buf(t), g.buf(out), t.shape, stridesOf(t.shape), os, 0, offset * os[axis]!);
       offset += t.shape[axis]!;
     }
     return out;
@@ -210,11 +207,11 @@ export const layoutKernels: KernelTable = {
     const g = gpu(backend);
     const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
     const out = g.alloc(outShape, x.dtype);
-    const n = count(out);
+    const n = sizeOf(out.shape);
     g.run(fillProgram, [g.buf(out)], { n, bits: bitsOf(value, x.dtype) }, grid1d(n));
-    const os = strides(outShape);
+    const os = stridesOf(outShape);
     const start = paddings.reduce((p, [b], i) => p + b * os[i]!, 0);
-    stridedCopy(g, g.buf(x), g.buf(out), x.shape, strides(x.shape), os, 0, start);
+    stridedCopy(g, g.buf(x), g.buf(out), x.shape, stridesOf(x.shape), os, 0, start);
     return out;
   },
   ChannelShuffle: ({ inputs: { x }, attrs: { groups }, backend }) => {

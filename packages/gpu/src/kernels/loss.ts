@@ -3,10 +3,9 @@
  * 64-thread workgroup per row: max, then sum of exponentials, both `groupReduce` reductions:
  * subgroups where the device has them, else barrier trees), OneHot and TopK.
  */
-import type { KernelTable } from '@igcnet/tensor';
+import { type KernelTable, sizeOf } from '@igcnet/tensor/backend';
 import type { Program } from '../exec/executor.js';
 import {
-  count,
   enableSubgroups,
   gpu,
   grid1d,
@@ -175,7 +174,7 @@ export const lossKernels: KernelTable = {
   OneHot: ({ inputs: { indices }, attrs: { depth }, backend }) => {
     const g = gpu(backend);
     const out = g.alloc([...indices.shape, depth], 'float32');
-    const n = count(out);
+    const n = sizeOf(out.shape);
     g.run(oneHotProgram, [g.buf(indices), g.buf(out)], { n, depth }, grid1d(n));
     return out;
   },

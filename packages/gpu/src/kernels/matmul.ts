@@ -1,5 +1,5 @@
 /** MatMul (2-D and batched, with transposes and batch broadcasting) on the GEMM template. */
-import type { KernelTable } from '@igcnet/tensor';
+import { type KernelTable, matmulGeometry } from '@igcnet/tensor/backend';
 import { gpu, storage } from './common.js';
 import { type GemmSpec, runGemm } from './gemm.js';
 
@@ -41,16 +41,9 @@ fn outIndex(b: i32, m: i32, n: i32) -> i32 { return (b * P.M + m) * P.N + n; }`,
 export const matmulKernels: KernelTable = {
   MatMul: ({ inputs: { a, b }, attrs: { transposeA, transposeB }, backend }) => {
     const g = gpu(backend);
-    const r = a.shape.length;
-    const batchA = r === 3 ? a.shape[0]! : 1;
-    const batchB = r === 3 ? b.shape[0]! : 1;
-    const batch = Math.max(batchA, batchB);
-    const [ar, ac] = [a.shape[r - 2]!, a.shape[r - 1]!];
-    const [br, bc] = [b.shape[r - 2]!, b.shape[r - 1]!];
-    const M = transposeA ? ac : ar;
-    const K = transposeA ? ar : ac;
-    const N = transposeB ? br : bc;
-    const out = g.alloc(r === 3 ? [batch, M, N] : [M, N], 'float32');
+    const mm = matmulGeometry(a.shape, b.shape, transposeA, transposeB);
+    const { batch, m: M, n: N, k: K } = mm;
+    const out = g.alloc(mm.outShape, 'float32');
     runGemm(
       g,
       matmulSpec(transposeA, transposeB),
@@ -58,8 +51,8 @@ export const matmulKernels: KernelTable = {
       g.buf(out),
       { M, N, K, batch, total: batch * M * N, allowSplit: true },
       {
-        sA: batchA === 1 ? 0 : ar * ac,
-        sB: batchB === 1 ? 0 : br * bc,
+        sA: mm.aBatchStride,
+        sB: mm.bBatchStride,
         transA: transposeA ? 1 : 0,
         transB: transposeB ? 1 : 0,
       },

@@ -5,11 +5,10 @@
  * normalisation and dx are elementwise kernels. (256-thread workgroups were 6× slower on
  * SwiftShader, whose barriers switch between many coroutines.)
  */
-import type { KernelTable, TensorInfo } from '@igcnet/tensor';
+import { type KernelTable, sizeOf, type TensorInfo } from '@igcnet/tensor/backend';
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
 import {
-  count,
   enableSubgroups,
   gpu,
   grid1d,
@@ -137,7 +136,7 @@ function normalize(
 ): TensorInfo {
   const [n, c, plane] = dims(x.shape);
   const y = g.alloc(x.shape, 'float32');
-  const total = count(x);
+  const total = sizeOf(x.shape);
   g.run(
     normalizeProgram,
     [g.buf(x), g.buf(gamma), g.buf(beta), g.buf(mean), g.buf(variance), g.buf(y)],
@@ -174,7 +173,7 @@ export const normKernels: KernelTable = {
       [c, 1, 1],
     );
     const dx = g.alloc(x.shape, 'float32');
-    const total = count(x);
+    const total = sizeOf(x.shape);
     g.run(
       dxProgram,
       [

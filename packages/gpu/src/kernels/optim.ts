@@ -1,7 +1,7 @@
 /** The fused, in-place SGD update (PyTorch semantics, see the contract). */
-import type { KernelTable } from '@igcnet/tensor';
+import { type KernelTable, sizeOf } from '@igcnet/tensor/backend';
 import type { Program } from '../exec/executor.js';
-import { count, gpu, grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
+import { gpu, grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
 
 const sgdFields = {
   n: 'i32',
@@ -35,7 +35,7 @@ ${storage(0, 'Param', 'f32', true)}${storage(1, 'Grad', 'f32')}${storage(2, 'Vel
 export const optimKernels: KernelTable = {
   SGDUpdate: ({ inputs: { param, grad, velocity }, attrs, backend }) => {
     const g = gpu(backend);
-    const n = count(param);
+    const n = sizeOf(param.shape);
     g.run(
       sgdProgram,
       [g.buf(param), g.buf(grad), g.buf(velocity)],

@@ -3,17 +3,9 @@
  * gathers from the windows covering it (no atomics, no scatter), re-deriving each window's first
  * maximum for MaxPoolGrad exactly as the forward pass chose it.
  */
-import type { KernelTable, Pool2DAttrs } from '@igcnet/tensor';
+import { type KernelTable, type Pool2DAttrs, pool2dGeometry, sizeOf } from '@igcnet/tensor/backend';
 import type { Program } from '../exec/executor.js';
-import {
-  count,
-  gpu,
-  grid1d,
-  LINEAR_ARGS,
-  LINEAR_INDEX,
-  SPECIAL_FLOATS,
-  storage,
-} from './common.js';
+import { gpu, grid1d, LINEAR_ARGS, LINEAR_INDEX, SPECIAL_FLOATS, storage } from './common.js';
 
 const poolFields = {
   n: 'i32',
@@ -131,15 +123,13 @@ ${bindings}${u}${SPECIAL_FLOATS}${helpers}
 }
 
 function values(xShape: readonly number[], a: Pool2DAttrs, n: number, includePad: boolean) {
-  const [, , h, w] = xShape as [number, number, number, number];
-  const oh = Math.floor((h + a.pad[0] + a.pad[1] - a.kernel[0]) / a.stride[0]) + 1;
-  const ow = Math.floor((w + a.pad[2] + a.pad[3] - a.kernel[1]) / a.stride[1]) + 1;
+  const { h, w, outH, outW } = pool2dGeometry(xShape, a);
   return {
     n,
     h,
     w,
-    oh,
-    ow,
+    oh: outH,
+    ow: outW,
     kh: a.kernel[0],
     kw: a.kernel[1],
     sh: a.stride[0],
@@ -162,14 +152,14 @@ export const poolKernels: KernelTable = {
   MaxPool: ({ inputs: { x }, attrs, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(outShape(x.shape, attrs), 'float32');
-    const n = count(out);
+    const n = sizeOf(out.shape);
     g.run(program('max'), [g.buf(x), g.buf(out)], values(x.shape, attrs, n, false), grid1d(n));
     return out;
   },
   AvgPool: ({ inputs: { x }, attrs, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(outShape(x.shape, attrs), 'float32');
-    const n = count(out);
+    const n = sizeOf(out.shape);
     g.run(
       program('avg'),
       [g.buf(x), g.buf(out)],
@@ -181,7 +171,7 @@ export const poolKernels: KernelTable = {
   MaxPoolGrad: ({ inputs: { dy, x }, attrs, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(x.shape, 'float32');
-    const n = count(out);
+    const n = sizeOf(out.shape);
     g.run(
       program('maxGrad'),
       [g.buf(dy), g.buf(x), g.buf(out)],
@@ -193,7 +183,7 @@ export const poolKernels: KernelTable = {
   AvgPoolGrad: ({ inputs: { dy }, attrs, backend }) => {
     const g = gpu(backend);
     const out = g.alloc(attrs.inputShape, 'float32');
-    const n = count(out);
+    const n = sizeOf(out.shape);
     g.run(
       program('avgGrad'),
       [g.buf(dy), g.buf(out)],

@@ -2,12 +2,16 @@
  * Reductions: Sum and Max over any axes as parallel workgroup reductions (subgroup operations
  * where the device has them, else a barrier tree), and ArgMax.
  */
-import type { KernelTable, TensorInfo } from '@igcnet/tensor';
+import {
+  collapseAxes,
+  type KernelTable,
+  sizeOf,
+  stridesOf,
+  type TensorInfo,
+} from '@igcnet/tensor/backend';
 import type { Program } from '../exec/executor.js';
 import { vecAt } from '../exec/uniforms.js';
 import {
-  collapse,
-  count,
   enableSubgroups,
   gpu,
   grid1d,
@@ -16,7 +20,6 @@ import {
   LINEAR_INDEX,
   SPECIAL_FLOATS,
   storage,
-  strides,
   wgslType,
 } from './common.js';
 
@@ -114,19 +117,19 @@ export function reduceInto(
   keepDims: boolean,
 ): TensorInfo {
   const g = gpu(backend);
-  const xs = strides(x.shape);
+  const xs = stridesOf(x.shape);
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outShape = keepDims
     ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
     : kept.map((i) => x.shape[i]!);
   const out = g.alloc(outShape, x.dtype);
-  const nOut = count(out);
+  const nOut = sizeOf(out.shape);
   if (nOut === 0) return out;
-  const k = collapse(
+  const k = collapseAxes(
     kept.map((i) => x.shape[i]!),
     [kept.map((i) => xs[i]!)],
   );
-  const r = collapse(
+  const r = collapseAxes(
     axes.map((i) => x.shape[i]!),
     [axes.map((i) => xs[i]!)],
   );
@@ -256,7 +259,7 @@ export const reduceKernels: KernelTable = {
       x.shape.filter((_, i) => i !== axis),
       'int32',
     );
-    const nOut = count(out);
+    const nOut = sizeOf(out.shape);
     if (nOut === 0) return out;
     const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
     const len = x.shape[axis]!;

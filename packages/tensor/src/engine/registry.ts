@@ -84,7 +84,19 @@ export function getBackend(): Backend {
     active = e.instance;
     return active;
   }
-  throw new Error('getBackend: no backend is registered; import @igcnet/tensor registers "cpu"');
+  throw new Error(noBackendMessage());
+}
+
+/** What to do when no backend can run: the package to install, or the backend to await. */
+function noBackendMessage(): string {
+  const pending = listBackends();
+  if (pending.length > 0) {
+    return `getBackend: no backend is active and the registered ones (${pending.join(', ')}) are created asynchronously; call 'await setBackend('${pending[0]}')' first`;
+  }
+  return (
+    "getBackend: no backend is registered. @igcnet/tensor ships none: install the CPU backend ('npm i @igcnet/cpu') " +
+    "and import that package once, or use @igcnet/gpu (registerWebGpuBackend(), then await setBackend('webgpu'))"
+  );
 }
 
 /** The instance of a registered backend, if it has been made. */

@@ -5,14 +5,14 @@ import { sum } from '../ops/reduction.js';
 
 type Quad = readonly [number, number, number, number];
 
-registerGradient('Conv2D', ([dy], { x, w }, _out, geometry) => ({
-  x: () => conv2dBackpropInput(dy!, w, x.shape as unknown as Quad, geometry),
-  w: () => conv2dBackpropFilter(x, dy!, w.shape as unknown as Quad, geometry),
+registerGradient('Conv2D', ([dy], { x, w }, _out, attrs) => ({
+  x: () => conv2dBackpropInput(dy!, w, x.shape as unknown as Quad, attrs),
+  w: () => conv2dBackpropFilter(x, dy!, w.shape as unknown as Quad, attrs),
   // The bias is added before the folded output shuffle: un-shuffle dy to sum per channel.
   bias: () =>
     sum(
-      geometry.outShuffle && geometry.outShuffle > 1
-        ? channelShuffle(dy!, dy!.shape[1]! / geometry.outShuffle)
+      attrs.outShuffle && attrs.outShuffle > 1
+        ? channelShuffle(dy!, dy!.shape[1]! / attrs.outShuffle)
         : dy!,
       [0, 2, 3],
     ),

@@ -1,4 +1,5 @@
-import type { Conv2DGeometry } from '../core/kernel_names.js';
+import { convOutSize } from '../backend/conv.js';
+import type { Conv2DAttrs } from '../core/kernel_names.js';
 import { fmtShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { assertFloat, assertRank, assertTensor, run } from './util.js';
@@ -91,7 +92,7 @@ export function windowOut(
   op: string,
   axis: string,
 ): number {
-  const out = Math.floor((size + before + after - d * (k - 1) - 1) / s) + 1;
+  const out = convOutSize(size, k, s, before, after, d);
   if (out < 1) {
     throw new Error(
       `${op}: the ${axis} window (kernel ${k}, dilation ${d}) does not fit an input of ${size} with padding ${before}+${after}`,
@@ -100,20 +101,17 @@ export function windowOut(
   return out;
 }
 
-/** Resolved geometry plus output shape of a conv. */
-export interface ConvPlan {
-  geometry: Conv2DGeometry;
-  outShape: [number, number, number, number];
-}
-
-/** Checks conv2d's operands and resolves its geometry. */
+/**
+ * Checks conv2d's operands and resolves its options into the conv kernels' attributes (a window
+ * that does not fit the input is an error here, before any kernel runs).
+ */
 export function planConv2d(
   xShape: readonly number[],
   wShape: readonly number[],
   opts: Omit<Conv2DOptions, 'bias'>,
   op = 'conv2d',
-): ConvPlan {
-  const [n, cin, h, w] = xShape as [number, number, number, number];
+): Conv2DAttrs {
+  const [, cin, h, w] = xShape as [number, number, number, number];
   const [cout, cinG, kh, kw] = wShape as [number, number, number, number];
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1)
@@ -131,9 +129,10 @@ export function planConv2d(
   const stride = resolvePair(opts.stride, 1, op, 'stride');
   const dilation = resolvePair(opts.dilation, 1, op, 'dilation');
   const pad = resolvePadding(opts.padding, h, w, kh, kw, stride, dilation, op);
-  const outH = windowOut(h, kh, stride[0], dilation[0], pad[0], pad[1], op, 'vertical');
-  const outW = windowOut(w, kw, stride[1], dilation[1], pad[2], pad[3], op, 'horizontal');
-  const geometry: Conv2DGeometry = { stride, pad, dilation, groups };
+  // Throws, naming the axis, when the window does not fit.
+  windowOut(h, kh, stride[0], dilation[0], pad[0], pad[1], op, 'vertical');
+  windowOut(w, kw, stride[1], dilation[1], pad[2], pad[3], op, 'horizontal');
+  const attrs: Conv2DAttrs = { stride, pad, dilation, groups };
   for (const [key, v, c] of [
     ['inShuffle', opts.inShuffle, cin],
     ['outShuffle', opts.outShuffle, cout],
@@ -142,9 +141,9 @@ export function planConv2d(
     if (!Number.isInteger(v) || v < 1 || c % v !== 0) {
       throw new Error(`${op}: ${key} ${v} must be a positive integer dividing ${c} channels`);
     }
-    geometry[key] = v;
+    attrs[key] = v;
   }
-  return { geometry, outShape: [n, cout, outH, outW] };
+  return attrs;
 }
 
 /**
@@ -158,7 +157,7 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2DOptions = {}): Ten
   assertRank(weight, 4, 'conv2d', 'weight', 'Cout, Cin/groups, kh, kw');
   assertFloat(x, 'conv2d', 'x');
   assertFloat(weight, 'conv2d', 'weight');
-  const { geometry } = planConv2d(x.shape, weight.shape, opts);
+  const attrs = planConv2d(x.shape, weight.shape, opts);
   const bias = opts.bias;
   if (bias !== undefined) {
     assertTensor(bias, 'conv2d', 'bias');
@@ -168,7 +167,7 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2DOptions = {}): Ten
       );
     }
   }
-  return run('Conv2D', bias ? { x, w: weight, bias } : { x, w: weight }, geometry);
+  return run('Conv2D', bias ? { x, w: weight, bias } : { x, w: weight }, attrs);
 }
 
 /** Gradient of conv2d with respect to its input, for an input of `inputShape`. */
@@ -176,9 +175,9 @@ export function conv2dBackpropInput(
   dy: Tensor,
   weight: Tensor,
   inputShape: readonly [number, number, number, number],
-  geometry: Conv2DGeometry,
+  attrs: Conv2DAttrs,
 ): Tensor {
-  return run('Conv2DBackpropInput', { dy, w: weight }, { ...geometry, inputShape });
+  return run('Conv2DBackpropInput', { dy, w: weight }, { ...attrs, inputShape });
 }
 
 /** Gradient of conv2d with respect to its weight, of `filterShape`. */
@@ -186,7 +185,7 @@ export function conv2dBackpropFilter(
   x: Tensor,
   dy: Tensor,
   filterShape: readonly [number, number, number, number],
-  geometry: Conv2DGeometry,
+  attrs: Conv2DAttrs,
 ): Tensor {
-  return run('Conv2DBackpropFilter', { x, dy }, { ...geometry, filterShape });
+  return run('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape });
 }

@@ -41,7 +41,7 @@ export function fusedConv2d(x: Tensor, weight: Tensor, opts: FusedConv2DOptions 
   assertFloat(x, op, 'x');
   assertFloat(weight, op, 'weight');
   const { bias, bn, relu: withRelu, ...convOpts } = opts;
-  const { geometry } = planConv2d(x.shape, weight.shape, convOpts, op);
+  const attrs = planConv2d(x.shape, weight.shape, convOpts, op);
   const cout = weight.shape[0]!;
   const vector = (t: Tensor | undefined, name: string): void => {
     if (t === undefined) return;
@@ -71,7 +71,7 @@ export function fusedConv2d(x: Tensor, weight: Tensor, opts: FusedConv2DOptions 
       ...(bias ? { bias } : {}),
       ...(bn ? { gamma: bn.gamma, beta: bn.beta, mean: bn.mean, variance: bn.variance } : {}),
     },
-    { ...geometry, eps, relu: withRelu === true },
+    { ...attrs, eps, relu: withRelu === true },
   );
 }
 

@@ -1,21 +1,25 @@
 /**
- * A portable, seeded PRNG: xoshiro128** seeded through splitmix32. Only 32-bit integer
- * arithmetic (Math.imul, >>> 0) is used, so a seed gives the same stream on every machine and
- * every JavaScript engine; normals use Box–Muller on top of it.
+ * The project's one PRNG: xoshiro128** seeded through splitmix32. Only 32-bit integer arithmetic
+ * (Math.imul, >>> 0) is used, so a seed gives the same stream on every machine and every
+ * JavaScript engine; normals use Box–Muller on top of it. `@igcnet/datasets` builds its
+ * shuffles and augmentations on the same generator.
  */
 
 /** The full state of a generator, for checkpoints. */
 export type RandomState = readonly [number, number, number, number, number | null];
 
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
+/** splitmix32's increment (2^32 / φ). */
+const GAMMA = 0x9e3779b9;
+
+/**
+ * One step of splitmix32: mixes `x + γ` into a well-spread unsigned 32-bit value. Consecutive
+ * inputs (x, x + γ, x + 2γ, …) seed generators; `@igcnet/datasets` also derives seeds with it.
+ */
+export function splitmix32(x: number): number {
+  let z = (x + GAMMA) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /** A seeded random stream. */
@@ -29,11 +33,13 @@ export class Random {
 
   constructor(seed = 0) {
     if (!Number.isInteger(seed)) throw new Error(`Random: seed must be an integer, got ${seed}`);
-    const sm = splitmix32(seed);
-    this.s0 = sm();
-    this.s1 = sm();
-    this.s2 = sm();
-    this.s3 = sm();
+    // splitmix32 of seed, seed + γ, seed + 2γ, seed + 3γ: four distinct outputs of a bijection,
+    // so never the all-zero state xoshiro must avoid.
+    const s = seed >>> 0;
+    this.s0 = splitmix32(s);
+    this.s1 = splitmix32((s + GAMMA) >>> 0);
+    this.s2 = splitmix32((s + 2 * GAMMA) >>> 0);
+    this.s3 = splitmix32((s + 3 * GAMMA) >>> 0);
   }
 
   /** Next unsigned 32-bit integer. */

@@ -99,9 +99,8 @@ describe('fit with a communicator', () => {
     expect(world.calls.filter((c) => c === 'allreduce sum')).toHaveLength(3 * steps + 3 + 2);
     expect((await readdir(out)).sort()).toEqual(['checkpoint.safetensors', 'metrics.jsonl']);
     // Step lines cover the global batches: the same figures as one process, twice the images.
-    const [aloneRun, twinRun] = await Promise.all(
-      [aloneOut, out].map((d) => readRunMetrics(join(d, 'metrics.jsonl'))),
-    );
+    const aloneRun = await readRunMetrics(join(aloneOut, 'metrics.jsonl'));
+    const twinRun = await readRunMetrics(join(out, 'metrics.jsonl'));
     expect(twinRun.logs).toHaveLength(steps);
     twinRun.logs.forEach((l, i) => {
       const a = aloneRun.logs[i]!;

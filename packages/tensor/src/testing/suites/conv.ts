@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import type { Conv2DGeometry } from '../../core/kernel_names.js';
+import type { Conv2DAttrs } from '../../core/kernel_names.js';
 import {
   type Conv2DOptions,
   conv2d,
@@ -23,7 +23,7 @@ interface ConvCase {
   /** What the op is given. */
   opts: Omit<Conv2DOptions, 'bias'>;
   /** The same geometry, resolved by hand for the reference and the backprop kernels. */
-  geo: Conv2DGeometry;
+  geo: Conv2DAttrs;
   /** Whether the finite-difference gradient check runs on it (the larger cases only run forward). */
   grad: boolean;
 }
@@ -35,7 +35,7 @@ function c(
   g: { stride?: [number, number]; pad?: Quad; dilation?: [number, number]; groups?: number } = {},
   grad = true,
 ): ConvCase {
-  const geo: Conv2DGeometry = {
+  const geo: Conv2DAttrs = {
     stride: g.stride ?? [1, 1],
     pad: g.pad ?? [0, 0, 0, 0],
     dilation: g.dilation ?? [1, 1],
@@ -141,7 +141,7 @@ export function convSuite(kit: Kit): void {
         const rng = kit.rng(1002);
         const x = randn(rng, [1, 3, 6, 6]);
         const w = randn(rng, [4, 3, 3, 3]);
-        const geo: Conv2DGeometry = {
+        const geo: Conv2DAttrs = {
           stride: [2, 2],
           pad: [0, 1, 0, 1],
           dilation: [1, 1],
@@ -161,7 +161,7 @@ export function convSuite(kit: Kit): void {
       const x = randn(rng, [n, cin, hw, hw]);
       const w = randn(rng, [cout, cin, 3, 3]);
       const b = randn(rng, [cout]);
-      const geo: Conv2DGeometry = {
+      const geo: Conv2DAttrs = {
         stride: [1, 1],
         pad: [1, 1, 1, 1],
         dilation: [1, 1],
@@ -233,7 +233,7 @@ export function convSuite(kit: Kit): void {
         { name: 'in only', x: [2, 8, 2, 2], w: [4, 4, 1, 1], groups: 2, sIn: 4, sOut: 1, pad: 0 },
       ];
       for (const f of folded) {
-        const geo: Conv2DGeometry = {
+        const geo: Conv2DAttrs = {
           stride: [1, 1],
           pad: [f.pad, f.pad, f.pad, f.pad],
           dilation: [1, 1],

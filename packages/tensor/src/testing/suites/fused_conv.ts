@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import type { Conv2DGeometry } from '../../core/kernel_names.js';
+import type { Conv2DAttrs } from '../../core/kernel_names.js';
 import { ENGINE } from '../../engine/engine.js';
 import { fusedConv2d } from '../../ops/fused_conv.js';
 import { expectClose } from '../compare.js';
@@ -18,7 +18,7 @@ interface FusedCase {
   name: string;
   x: Quad;
   w: Quad;
-  geo: Conv2DGeometry;
+  geo: Conv2DAttrs;
 }
 
 const folded = (

@@ -1,0 +1,79 @@
+import type { Conv2DGeometry } from '@igcnet/tensor/backend';
+import { cpuKernelOptions } from '../options.js';
+import { activeWasm } from '../wasm/active.js';
+import { wasmConvFilter, wasmConvForward, wasmConvInput } from '../wasm/conv.js';
+import { useSmallGroups } from './policy.js';
+import { Scratch } from './scratch.js';
+import { backpropInputAsForward, flipSwapFilter } from './transform.js';
+import { convFilterTs, convForwardTs, convInputTs } from './ts/conv.js';
+import { smallFilterTs, smallForwardTs, smallInputTs } from './ts/small.js';
+
+const flippedFilter = new Scratch();
+
+/**
+ * y[n, co, oy, ox] = bias[co] + Σ x[n, g·cinG + ci, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw] ·
+ * w[co, ci, ky, kx], with g = ⌊co / coutG⌋. NCHW x, OIHW w [cout, cin/groups, kh, kw]; y is
+ * overwritten. Runs an implicit or im2col GEMM, or direct kernels for groups of few channels
+ * (policy.ts), on WebAssembly SIMD across worker threads where available, else in plain
+ * TypeScript.
+ */
+export function conv2dForward(
+  s: Conv2DGeometry,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  y: Float32Array,
+): void {
+  if (y.length === 0) return;
+  const k = activeWasm();
+  if (k) wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y);
+  else if (useSmallGroups(s, false)) smallForwardTs(s, x, w, bias, y);
+  else convForwardTs(s, x, w, bias, y);
+}
+
+/**
+ * dx for dy; dx is overwritten. Small groups run the direct transposed-conv kernels (any
+ * stride). Otherwise stride 1 runs as a forward conv with the flipped filter (no scatter), other
+ * strides as GEMM into columns, then col2im.
+ */
+export function conv2dBackpropInput(
+  s: Conv2DGeometry,
+  dy: Float32Array,
+  w: Float32Array,
+  dx: Float32Array,
+): void {
+  if (dx.length === 0) return;
+  const wasm = activeWasm();
+  if (useSmallGroups(s, wasm !== null)) {
+    if (wasm) wasmConvInput(wasm, cpuKernelOptions().threads, s, dy, w, dx);
+    else smallInputTs(s, dy, w, dx);
+    return;
+  }
+  const t = backpropInputAsForward(s);
+  if (t) {
+    const wf = flippedFilter.get(w.length).subarray(0, w.length);
+    flipSwapFilter(s, w, wf);
+    conv2dForward(t, dy, wf, undefined, dx);
+    return;
+  }
+  const k = activeWasm();
+  if (k) wasmConvInput(k, cpuKernelOptions().threads, s, dy, w, dx);
+  else convInputTs(s, dy, w, dx);
+}
+
+/**
+ * dw for x and dy; dw is overwritten. A GEMM per (image, group) reducing over pixels, or the
+ * direct kernels for small groups; threads sum fixed ranges, so the result is reproducible.
+ */
+export function conv2dBackpropFilter(
+  s: Conv2DGeometry,
+  x: Float32Array,
+  dy: Float32Array,
+  dw: Float32Array,
+): void {
+  if (dw.length === 0) return;
+  const k = activeWasm();
+  if (k) wasmConvFilter(k, cpuKernelOptions().threads, s, x, dy, dw);
+  else if (useSmallGroups(s, false)) smallFilterTs(s, x, dy, dw);
+  else convFilterTs(s, x, dy, dw);
+}

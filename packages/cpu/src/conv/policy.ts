@@ -1,0 +1,42 @@
+import { type Conv2DGeometry, isPointwise } from '@igcnet/tensor/backend';
+import { cpuKernelOptions } from '../options.js';
+
+/**
+ * Whether a pointwise conv should use the direct kernels instead of a GEMM. With few channels
+ * per group (W2 has 4) the GEMM's K is tiny and packing costs more than the arithmetic; the
+ * threshold comes from bench/ measurements (direct wins up to about 16×16 per group).
+ */
+export function useDirectPointwise(s: Conv2DGeometry): boolean {
+  return isPointwise(s) && (s.cin / s.groups) * (s.cout / s.groups) <= 256;
+}
+
+/**
+ * Largest cinG·coutG (channels per group, in × out) that runs on the direct small-group wasm
+ * kernels. Measured (bench/ shapes, batch 64): up to 4 × 4 they take 1.3–3.7× less kernel time
+ * than the implicit/im2col GEMM (IGC-L24M2's 2 × 2 and its stride-2 2 × 4, depthwise: K = 18 or
+ * 9, M ≤ 4); at 8 × 8 and 2 × 32 they still win the forward and input gradient with the filter
+ * gradient even; from 16 × 16 on (W1's groups) the GEMM's full register tile wins the filter
+ * gradient.
+ */
+export const SMALL_GROUP_MAX_PRODUCT = 64;
+
+/**
+ * The same bound for the plain TypeScript kernels, whose scalar row updates beat im2col + GEMM
+ * 2–3× at 2 × 2 and 1 × 1 but lose from about 2 × 4 on.
+ */
+export const SMALL_GROUP_MAX_PRODUCT_TS = 4;
+
+/**
+ * Whether a conv runs on the direct small-group kernels (wasm/assembly/small.as, or ts/small.ts
+ * when `wasm` is false) instead of a GEMM: with few channels per group the GEMM's K
+ * (cinG·kh·kw) and M (coutG) are so small that packing costs more than the arithmetic.
+ * Pointwise convs keep their own direct kernels.
+ */
+export function useSmallGroups(s: Conv2DGeometry, wasm: boolean): boolean {
+  const product = (s.cin / s.groups) * (s.cout / s.groups);
+  return (
+    cpuKernelOptions().smallGroupKernels &&
+    !useDirectPointwise(s) &&
+    product <= (wasm ? SMALL_GROUP_MAX_PRODUCT : SMALL_GROUP_MAX_PRODUCT_TS)
+  );
+}

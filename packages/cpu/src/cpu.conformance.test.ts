@@ -1,0 +1,4 @@
+import { runBackendConformance } from '@igcnet/tensor/testing';
+import { createCpuBackend } from './index.js';
+
+runBackendConformance({ name: 'cpu', factory: createCpuBackend });

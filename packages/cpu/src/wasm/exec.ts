@@ -1,0 +1,43 @@
+import { cpuKernelOptions } from '../options.js';
+import { Op, type OpCode } from './layout.js';
+import type { WasmKernels } from './module.js';
+import { ThreadPool } from './pool.js';
+
+let pool: ThreadPool | null = null;
+/** Set when workers failed to start, so later calls stop trying. */
+let poolBroken = false;
+
+/**
+ * How many threads a call of `work` multiply-adds may use: at most `wanted`, 1 without workers
+ * or below the parallel threshold.
+ */
+export function threadsFor(k: WasmKernels, wanted: number, work: number): number {
+  if (wanted <= 1 || poolBroken || work < cpuKernelOptions().parallelThreshold) return 1;
+  if (!pool || pool.size < wanted) {
+    pool?.close();
+    pool = ThreadPool.create(k, wanted);
+    if (!pool) {
+      poolBroken = true;
+      return 1;
+    }
+  }
+  return Math.min(wanted, pool.size);
+}
+
+/** Runs op on each job block, in parallel when there are several. */
+export function execute(k: WasmKernels, op: OpCode, jobs: readonly number[]): void {
+  if (jobs.length > 1 && pool) {
+    pool.run(op, jobs);
+    return;
+  }
+  const e = k.exports;
+  const call = [e.convForward, e.convFilter, e.convInput, e.sgemm][op]!;
+  for (const j of jobs) call(j);
+}
+
+export { Op };
+
+/** Threads of the live pool (1 when none): tests check the threaded path really ran. */
+export function poolThreads(): number {
+  return pool?.size ?? 1;
+}

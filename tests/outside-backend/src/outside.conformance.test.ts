@@ -1,0 +1,41 @@
+/**
+ * The contract is enough: a backend outside both packages (./outside-backend.ts, written against
+ * their public entry points only) passes the whole conformance kit, and registers and runs under
+ * a name of its own beside the CPU backend.
+ */
+import {
+  add,
+  dispose,
+  getBackend,
+  registerBackend,
+  removeBackend,
+  setBackend,
+  tensor,
+} from '@igcnet/tensor';
+import { runBackendConformance } from '@igcnet/tensor/testing';
+import { describe, expect, it } from 'vitest';
+import { OutsideBackend } from './outside-backend.js';
+
+runBackendConformance({ name: 'outside', factory: () => new OutsideBackend() });
+
+describe('a backend registered under its own name', () => {
+  it('runs ops as the active backend and keeps its own storage', async () => {
+    registerBackend('outside', () => new OutsideBackend(), 0);
+    try {
+      const b = await setBackend('outside');
+      expect(getBackend()).toBe(b);
+      expect(b).toBeInstanceOf(OutsideBackend);
+      const before = b.memory().bytes;
+      const xs = [tensor([1, 2, 3]), tensor([10, 20, 30])];
+      const y = add(xs[0]!, xs[1]!);
+      expect(y.backend).toBe(b);
+      expect(Array.from(await y.data())).toEqual([11, 22, 33]);
+      // Three float32 tensors of 3 in its own storage; the CPU copies are gone already.
+      expect(b.memory().bytes).toBe(before + 3 * 3 * 4);
+      dispose([...xs, y]);
+      expect(b.memory().bytes).toBe(before);
+    } finally {
+      removeBackend('outside');
+    }
+  });
+});
