@@ -1,4 +1,5 @@
 import type { KernelTable } from '@igcnet/tensor';
+import { clipKernels } from './clip.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { layoutKernels } from './layout.js';
@@ -7,11 +8,13 @@ import { matmulKernels } from './matmul.js';
 import { normKernels } from './norm.js';
 import { optimKernels } from './optim.js';
 import { poolKernels } from './pool.js';
+import { randomKernels } from './random.js';
 import { reduceKernels } from './reduce.js';
 
 /** Every kernel of the contract, in WGSL. */
 export const webgpuKernels: KernelTable = {
   ...elementwiseKernels,
+  ...clipKernels,
   ...reduceKernels,
   ...layoutKernels,
   ...matmulKernels,
@@ -20,4 +23,5 @@ export const webgpuKernels: KernelTable = {
   ...normKernels,
   ...lossKernels,
   ...optimKernels,
+  ...randomKernels,
 };
