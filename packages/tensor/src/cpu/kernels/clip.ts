@@ -35,7 +35,7 @@ export const clipKernels: KernelTable = {
   // NaN where dy is infinite or NaN and x is outside.
   ClipGrad: ({ inputs: { dy, x }, attrs: { min, max } }) => {
     const dv = vals(dy) as Float32Array;
-    const xv = vals(x);
+    const xv = vals(x) as Float32Array;
     const { values: o, info } = alloc(x.shape, x.dtype, false);
     const di = new Int32Array(dv.buffer, dv.byteOffset, dv.length);
     const oi = new Int32Array(o.buffer, o.byteOffset, o.length);
