@@ -62,6 +62,8 @@ export interface ReferenceNumbers {
   reported?: ReportedResult;
   /** Where the numbers come from. */
   source: string;
+  /** How reports name the expected numbers (default `paper.md`). */
+  label?: string;
 }
 
 const m = (text: string): Quantity => ({ text, scale: 1e6 });
@@ -197,18 +199,21 @@ const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
       source: IGCV3_README,
     },
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'igcv3-imagenet-w0.75': {
     params: exact(2_536_512),
     paramsWithBn: exact(2_583_904),
     macs: exact(185_267_552),
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'igcv3-imagenet-w0.5': {
     params: exact(1_902_932),
     paramsWithBn: exact(1_934_132),
     macs: exact(89_425_120),
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'igcv3-cifar': {
     params: exact(2_158_954),
@@ -217,6 +222,7 @@ const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
     macs: exact(93_531_648),
     reported: { params: '2.4', cifar10: 94.96, cifar100: 77.95, source: IGCV3_README },
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'igcv3-cifar-w0.7': {
     params: exact(1_134_216),
@@ -231,6 +237,7 @@ const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
       source: IGCV3_README,
     },
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'igcv3-cifar-w0.5': {
     params: exact(634_742),
@@ -245,6 +252,7 @@ const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
       source: IGCV3_README,
     },
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'mobilenetv2-imagenet': {
     params: exact(3_471_784),
@@ -260,6 +268,7 @@ const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
       source: IGCV3_README,
     },
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
   'mobilenetv2-cifar': {
     params: exact(2_203_594),
@@ -274,6 +283,7 @@ const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
       source: IGCV3_README,
     },
     source: IGCV3_COUNTED,
+    label: 'official code',
   },
 };
 
