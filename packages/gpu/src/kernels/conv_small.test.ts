@@ -2,7 +2,8 @@
  * The small-group conv kernels against the CPU backend: forward (every epilogue combination),
  * backward data and backward filter, with and without the folded interleave, over strides,
  * padding, dilation, depthwise groups and 1–4 channels per group. Each case also checks that the
- * small kernels (not the GEMM) ran.
+ * small kernels (not the GEMM) ran. Depthwise convs run conv_depthwise.ts's kernels by default;
+ * this file turns those off to test the small kernels on them too.
  */
 import {
   batchNorm,
@@ -23,7 +24,7 @@ import {
   tidy,
   variable,
 } from '@igcnet/tensor';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
 import type { WebGpuBackend } from '../backend.js';
 import { convForward, type FusedInputs } from './conv.js';
@@ -110,8 +111,16 @@ async function onCpu(build: () => Tensor): Promise<TypedArray> {
 }
 
 let backend: WebGpuBackend;
+let depthwise: string | undefined;
 beforeAll(async () => {
   backend = await useWebGpu();
+  // Depthwise convs have their own kernels (conv_depthwise.test.ts); here they take these.
+  depthwise = process.env.IGCNET_GPU_DEPTHWISE;
+  process.env.IGCNET_GPU_DEPTHWISE = '0';
+});
+afterAll(() => {
+  if (depthwise === undefined) delete process.env.IGCNET_GPU_DEPTHWISE;
+  else process.env.IGCNET_GPU_DEPTHWISE = depthwise;
 });
 
 describe('channelBlock', () => {
