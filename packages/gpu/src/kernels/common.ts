@@ -34,6 +34,11 @@ export function storage(binding: number, name: string, type: string, write = fal
   return `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;\n`;
 }
 
+/** [0, 1, …, n − 1]: the unrolled indices of a WGSL template. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, j) => j);
+}
+
 /** Number of elements of a tensor. */
 export function count(t: { shape: readonly number[] }): number {
   let n = 1;

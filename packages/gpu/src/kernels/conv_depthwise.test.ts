@@ -8,7 +8,6 @@
 import {
   batchNorm,
   type Conv2DGeometry,
-  type Conv2DOptions,
   channelShuffle,
   conv2d,
   conv2dBackpropFilter,
@@ -23,8 +22,8 @@ import {
   tidy,
   variable,
 } from '@igcnet/tensor';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convOptions, expectAgree, keysOf, onBoth, useWebGpu } from '../../test/util.js';
 import type { WebGpuBackend } from '../backend.js';
 import { convForward, type FusedInputs } from './conv.js';
 
@@ -68,19 +67,9 @@ function plan(c: Case): { geometry: Conv2DGeometry; out: Quad; w: Quad } {
   return { geometry: p.geometry, out: p.outShape, w };
 }
 
-function convOptions(g: Conv2DGeometry): Conv2DOptions {
-  const { pad, ...rest } = g;
-  return { ...rest, padding: pad };
-}
-
-function keysOf(b: WebGpuBackend, fn: () => void): string[] {
-  const spy = vi.spyOn(b, 'run');
-  try {
-    fn();
-    return spy.mock.calls.map((call) => call[0].key.split(':')[0]!);
-  } finally {
-    spy.mockRestore();
-  }
+/** The program names (keys without their variant) that `fn` dispatches. */
+function namesOf(b: WebGpuBackend, fn: () => void): string[] {
+  return keysOf(b, fn).map((k) => k.split(':')[0]!);
 }
 
 let backend: WebGpuBackend;
@@ -106,7 +95,7 @@ describe('depthwise conv kernels agree with the CPU backend', () => {
       await useWebGpu();
       const t = make();
       const outs: Tensor[] = [];
-      const keys = keysOf(backend, () => {
+      const keys = namesOf(backend, () => {
         outs.push(
           conv2d(t.x, t.w, { ...convOptions(geometry), bias: t.bias }),
           conv2dBackpropInput(t.dy, t.w, c.x, geometry),
@@ -175,7 +164,7 @@ describe('depthwise conv kernels agree with the CPU backend', () => {
       if (ep.bn)
         f.bn = { gamma: t.gamma, beta: t.beta, mean: t.mean, variance: t.variance, eps: 1e-3 };
       let info: ReturnType<typeof convForward> | undefined;
-      const keys = keysOf(backend, () => {
+      const keys = namesOf(backend, () => {
         info = convForward(backend, t.x, t.w, geometry, f);
       });
       expect(keys, what).toEqual(['conv-dw-fwd']);

@@ -17,7 +17,7 @@
  */
 import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
-import { grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
+import { grid1d, LINEAR_ARGS, LINEAR_INDEX, range, storage } from './common.js';
 import {
   CHANNELS,
   CONV_FIELDS,
@@ -62,10 +62,6 @@ function tapsOf(s: ConvGeo): Taps {
 
 function key(t: Taps): string {
   return `${t.kh}x${t.kw}:s${t.sh}x${t.sw}:d${t.dh}x${t.dw}`;
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, j) => j);
 }
 
 /**

@@ -8,7 +8,6 @@
 import {
   batchNorm,
   type Conv2DGeometry,
-  type Conv2DOptions,
   channelShuffle,
   conv2d,
   conv2dBackpropFilter,
@@ -24,8 +23,8 @@ import {
   tidy,
   variable,
 } from '@igcnet/tensor';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convOptions, expectAgree, keysOf, onBoth, useWebGpu } from '../../test/util.js';
 import type { WebGpuBackend } from '../backend.js';
 import { convForward, type FusedInputs } from './conv.js';
 import { channelBlock } from './conv_small.js';
@@ -82,23 +81,6 @@ function plan(c: Case): { geometry: Conv2DGeometry; out: Quad } {
     ...(c.sOut ? { outShuffle: c.sOut } : {}),
   });
   return { geometry: p.geometry, out: p.outShape };
-}
-
-/** conv2d's options for a resolved geometry, shuffles included. */
-function convOptions(g: Conv2DGeometry): Conv2DOptions {
-  const { pad, ...rest } = g;
-  return { ...rest, padding: pad };
-}
-
-/** Program keys that `fn` dispatches on the backend. */
-function keysOf(b: WebGpuBackend, fn: () => void): string[] {
-  const spy = vi.spyOn(b, 'run');
-  try {
-    fn();
-    return spy.mock.calls.map((call) => call[0].key);
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 /** `build` on the CPU backend only (the reference). */
