@@ -6,6 +6,7 @@
 import { registerBackend } from '@igcnet/tensor';
 import type { KernelTable } from '@igcnet/tensor/backend';
 import { CpuBackend } from './backend.js';
+import { clipKernels } from './kernels/clip.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { lossKernels } from './kernels/loss.js';
@@ -13,11 +14,13 @@ import { nnKernels } from './kernels/nn.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
+import { randomKernels } from './kernels/random.js';
 import { reduceKernels } from './kernels/reduce.js';
 
 /** Every kernel of the CPU backend. */
 export const cpuKernels: KernelTable = {
   ...elementwiseKernels,
+  ...clipKernels,
   ...reduceKernels,
   ...layoutKernels,
   ...nnKernels,
@@ -25,6 +28,7 @@ export const cpuKernels: KernelTable = {
   ...normKernels,
   ...lossKernels,
   ...optimKernels,
+  ...randomKernels,
 };
 
 /** A new CPU backend (storage is per instance; kernels and their thread pool are shared). */

@@ -1,4 +1,4 @@
-// WebGPU rows of the benchmark: the CPU backend's workloads W1–W5 (packages/cpu/bench) on the
+// WebGPU rows of the benchmark: the CPU backend's workloads W1–W8 (packages/cpu/bench) on the
 // `webgpu` backend, in the same format. `pnpm --filter @igcnet/gpu bench` (human table) or
 // `pnpm -s --filter @igcnet/gpu bench --json` (JSON lines only). Options:
 //   --only W1,W3   run only these workloads
@@ -10,6 +10,7 @@
 //                  WebGPU and on the CPU backend (needs packages/models built). Runs by default on
 //                  a hardware adapter; on a fallback adapter (SwiftShader) only with --train.
 //   --no-train     skip it (and the inference row)
+//   --model NAME   the model of the training and inference rows (default igc-l24m2-d20)
 // With the training row comes an inference row: the eval-mode forward of the same model (every
 // conv → BN → ReLU a fused conv), with the WebGPU dispatches per forward.
 // A step is timed from its first op until the device has finished it (flush + onSubmittedWorkDone).
@@ -33,7 +34,18 @@ import {
   variable,
   zeros,
 } from '@igcnet/tensor';
-import { C, HW, igcUnit, L, M, N, WORKLOADS } from '../../cpu/bench/workloads.js';
+import {
+  C,
+  DEPTHWISE,
+  HW,
+  IGC_L24M2,
+  igcUnit,
+  L,
+  M,
+  N,
+  SMALL_GROUP_WORKLOADS,
+  WORKLOADS,
+} from '../../cpu/bench/workloads.js';
 import { registerWebGpuBackend, type WebGpuBackend } from '../src/index.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -58,6 +70,31 @@ function convStep(batch: number, wShape: number[], padding: number, groups: numb
   };
 }
 
+/** A 3×3 pad-1 group conv of `channels` at HW×HW (W6–W8), forward only or with both gradients. */
+function groupConvStep(
+  batch: number,
+  channels: number,
+  groups: number,
+  training: boolean,
+): Prepared {
+  const x = randomNormal([batch, channels, HW, HW], { seed: 8 });
+  const w = randomNormal([channels, channels / groups, 3, 3], { seed: 9 });
+  const opts = { padding: 1, groups };
+  return {
+    step: training
+      ? () => {
+          const { value, grads } = valueAndGrads(() => conv2d(x, w, opts), [x, w]);
+          value.dispose();
+          for (const g of grads) g.dispose();
+        }
+      : () => conv2d(x, w, opts).dispose(),
+    dispose: () => {
+      x.dispose();
+      w.dispose();
+    },
+  };
+}
+
 /** The slice of @igcnet/models the training row needs (loaded from the workspace, if built). */
 interface Zoo {
   createModel(
@@ -72,7 +109,8 @@ interface Zoo {
 }
 
 const MODELS = new URL('../../models/dist/index.js', import.meta.url);
-const TRAIN_MODEL = 'igc-l24m2-d20';
+/** The training/inference rows' model; `--model NAME` picks another (e.g. igcv3-cifar). */
+let TRAIN_MODEL = 'igc-l24m2-d20';
 
 /** One SGD step of IGC-L24M2-d20 (forward, cross-entropy, backward, momentum update). */
 function trainStep(zoo: Zoo, batch: number): Prepared {
@@ -129,6 +167,7 @@ async function main(): Promise<void> {
   const batch = Number(arg(args, '--batch') ?? N);
   const runs = arg(args, '--runs');
   const backends = arg(args, '--backend')?.split(',');
+  TRAIN_MODEL = arg(args, '--model') ?? TRAIN_MODEL;
   if (backends && !backends.includes('webgpu')) return;
   const say = (s: string): void => {
     if (!json) console.log(s);
@@ -155,12 +194,15 @@ async function main(): Promise<void> {
     W3: () => convStep(batch, [C, C, 3, 3], 1, 1),
     W4: () => igcUnit(batch, false),
     W5: () => igcUnit(batch, true),
+    W6: () => groupConvStep(batch, IGC_L24M2.channels, IGC_L24M2.groups, false),
+    W7: () => groupConvStep(batch, IGC_L24M2.channels, IGC_L24M2.groups, true),
+    W8: () => groupConvStep(batch, DEPTHWISE.channels, DEPTHWISE.channels, true),
   };
   // Emulated adapters are slow: one warm-up (it compiles the pipelines) and few runs.
   const warmup = 1;
   const minRuns = runs !== undefined ? Number(runs) : fallback ? 1 : quick ? 2 : 5;
   const minTimeMs = runs !== undefined || quick || fallback ? 0 : 1500;
-  for (const w of WORKLOADS) {
+  for (const w of [...WORKLOADS, ...SMALL_GROUP_WORKLOADS]) {
     if (only && !only.includes(w.id)) continue;
     const p = make[w.id]!();
     const gpuTimes: number[] = [];
@@ -254,6 +296,7 @@ async function main(): Promise<void> {
     }
   }
   say('W4 counts only its two convs (BN, ReLU, shuffles excluded); W5 = 3 × W4 conv FLOPs.');
+  say('W6–W8: tiny-group 3×3 convs (W8: depthwise, groups = channels, training step).');
   if (fallback)
     say('SwiftShader / fallback adapter: CPU emulation of Vulkan; not a measure of GPU speed.');
   backend.dispose();

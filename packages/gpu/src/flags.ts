@@ -17,6 +17,11 @@ export const gpuFlags = defineFlags('@igcnet/gpu', {
     default: 8,
     min: 0,
   }),
+  depthwise: boolFlag({
+    env: 'IGCNET_GPU_DEPTHWISE',
+    doc: 'Run depthwise convs (groups = channels) on the row-strip kernels that keep an input row segment in registers; 0 sends them to the small-group kernels (for comparisons). Read at each launch.',
+    default: true,
+  }),
   vec4: boolFlag({
     env: 'IGCNET_GPU_VEC4',
     doc: 'Let the tiled GEMM load vec4 tiles where the layout is aligned; 0 forces scalar loads (for comparisons).',

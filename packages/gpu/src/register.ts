@@ -6,6 +6,7 @@
 import { registerBackend } from '@igcnet/tensor';
 import type { KernelTable } from '@igcnet/tensor/backend';
 import { WebGpuBackend, type WebGpuOptions } from './backend.js';
+import { clipKernels } from './kernels/clip.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
@@ -14,11 +15,13 @@ import { matmulKernels } from './kernels/matmul.js';
 import { normKernels } from './kernels/norm.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
+import { randomKernels } from './kernels/random.js';
 import { reduceKernels } from './kernels/reduce.js';
 
 /** Every kernel of the contract, in WGSL. */
 export const webgpuKernels: KernelTable = {
   ...elementwiseKernels,
+  ...clipKernels,
   ...reduceKernels,
   ...layoutKernels,
   ...matmulKernels,
@@ -27,6 +30,7 @@ export const webgpuKernels: KernelTable = {
   ...normKernels,
   ...lossKernels,
   ...optimKernels,
+  ...randomKernels,
 };
 
 /** Makes a WebGPU backend (async: the adapter and device are requested asynchronously). */

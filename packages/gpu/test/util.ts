@@ -1,6 +1,14 @@
 /** Shared test helpers: the WebGPU backend once per file, and CPU-vs-WebGPU comparison. */
-import { getBackend, setBackend, type Tensor, type TypedArray, tidy } from '@igcnet/tensor';
-import { expect } from 'vitest';
+import {
+  type Conv2DAttrs,
+  type Conv2DOptions,
+  getBackend,
+  setBackend,
+  type Tensor,
+  type TypedArray,
+  tidy,
+} from '@igcnet/tensor';
+import { expect, vi } from 'vitest';
 import { registerWebGpuBackend, type WebGpuBackend } from '../src/index.js';
 
 let registered = false;
@@ -78,4 +86,21 @@ export function expectAgree(
 /** The active backend's name (for sanity checks). */
 export function active(): string {
   return getBackend().name;
+}
+
+/** conv2d's options for a resolved geometry, shuffles included. */
+export function convOptions(g: Conv2DAttrs): Conv2DOptions {
+  const { pad, ...rest } = g;
+  return { ...rest, padding: pad };
+}
+
+/** Program keys that `fn` dispatches on the backend. */
+export function keysOf(b: WebGpuBackend, fn: () => void): string[] {
+  const spy = vi.spyOn(b, 'run');
+  try {
+    fn();
+    return spy.mock.calls.map((call) => call[0].key);
+  } finally {
+    spy.mockRestore();
+  }
 }

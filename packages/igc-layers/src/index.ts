@@ -7,7 +7,11 @@
 // Analyzer.
 export {
   type IgcChoice,
+  type Igcv2Choice,
   igcParams,
+  igcv2Choices,
+  igcv2GroupSizes,
+  igcv2Params,
   igcWidthAtBudget,
   isWiderThanRegular,
   optimalIgcAtBudget,
@@ -19,6 +23,7 @@ export { type LayerRow, type ModelSummary, summarize } from './analyzer/summary.
 export { type FormatSummaryOptions, fmtCount, formatSummary } from './analyzer/table.js';
 // IGC.
 export { IGCConv, type IGCConvOptions } from './igc/igc_conv.js';
+export { IGCV2Conv, type IGCV2ConvOptions, igcv2DenseWeight } from './igc/igcv2_conv.js';
 export { Interleave, interleaveDestination, interleaveSource } from './igc/interleave.js';
 export { PrimaryGroupConv, type PrimaryGroupConvOptions } from './igc/primary.js';
 export { SecondaryGroupConv, type SecondaryGroupConvOptions } from './igc/secondary.js';
@@ -31,6 +36,14 @@ export {
   xceptionDirect,
   xceptionIGC,
 } from './igc/special_cases.js';
+// IGCV3 and MobileNetV2.
+export {
+  InvertedResidual,
+  type InvertedResidualOptions,
+  igcv3Block,
+  type MobileBlockOptions,
+  mobileNetV2Block,
+} from './igcv3/inverted_residual.js';
 // Layers.
 export {
   BatchNorm2d,
@@ -38,6 +51,7 @@ export {
   convertSyncBatchNorm,
 } from './layers/batchnorm2d.js';
 export { Conv2d, type Conv2dOptions, fmtPair } from './layers/conv2d.js';
+export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { Flatten } from './layers/flatten.js';
 export {
   type ConvEpilogue,
@@ -51,7 +65,7 @@ export { paddingOf, pairOf, windowOutput } from './layers/geometry.js';
 export type { InitMode, InitOptions } from './layers/init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { AvgPool2d, GlobalAvgPool, MaxPool2d, type Pool2dOptions } from './layers/pool.js';
-export { ReLU } from './layers/relu.js';
+export { ReLU, ReLU6 } from './layers/relu.js';
 export {
   BasicBlock,
   type BasicBlockParts,

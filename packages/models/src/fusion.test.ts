@@ -29,6 +29,8 @@ describe('zoo models in eval mode run every conv → BN as one fused conv', () =
     ['igc-l24m2-ident-d8', 8],
     ['regconv-w16-ident-d8', 8],
     ['resnet18', 32],
+    ['igcv3-cifar-w0.5', 8],
+    ['mobilenetv2-imagenet', 32],
   ] as const) {
     it(`${name}: one FusedConv2D per BN, and the logits of the unfused ops`, () => {
       const model = createModel(name, { numClasses: 10, seed: 1 });

@@ -3,16 +3,20 @@ import {
   BasicBlock,
   BatchNorm2d,
   Conv2d,
+  Dropout,
   Flatten,
   GlobalAvgPool,
   IGCConv,
+  IGCV2Conv,
   Interleave,
+  InvertedResidual,
   Linear,
   MaxPool2d,
   type Module,
   Projection,
   paddingOf,
   ReLU,
+  ReLU6,
   Sequential,
 } from '@igcnet/layers';
 import { Network, Stage } from '@igcnet/models';
@@ -168,10 +172,30 @@ async function basicBlock(g: GraphBuilder, m: BasicBlock, x: Value, path: string
   return { name: g.node('Relu', [sum], join(path, 'out')), shape: y.shape };
 }
 
+/** x + (the block's chain of children) when it has a shortcut, else the chain. */
+async function invertedResidual(
+  g: GraphBuilder,
+  m: InvertedResidual,
+  x: Value,
+  path: string,
+): Promise<Value> {
+  const y = await chain(g, m, x, path);
+  if (!m.hasShortcut) return y;
+  return { name: g.node('Add', [x.name, y.name], join(path, 'add')), shape: y.shape };
+}
+
+/** ReLU6 as ONNX `Clip` with its bounds as (shared) scalar initializers. */
+function relu6(g: GraphBuilder, x: Value, path: string): Value {
+  const lo = g.float32Scalar(0);
+  const hi = g.float32Scalar(6);
+  return { name: g.node('Clip', [x.name, lo, hi], path), shape: x.shape };
+}
+
 /**
  * Emits the ONNX nodes of `m` applied to `x` and returns the output value. Known layer classes
  * are matched with `instanceof`; containers whose forward is a chain of their children
- * (Sequential, Stage, Network, Projection, IGCConv) are walked in registration order. Any
+ * (Sequential, Stage, Network, Projection, IGCConv, IGCV2Conv) are walked in registration order,
+ * an `InvertedResidual` too, plus its shortcut's `Add`. Any
  * other module is an error that names it: export never guesses what a forward does.
  */
 export async function emitModule(
@@ -184,6 +208,9 @@ export async function emitModule(
   if (m instanceof Conv2d) return conv(g, m, x, path);
   if (m instanceof BatchNorm2d) return batchNorm(g, m, x, path);
   if (m instanceof ReLU) return { name: g.node('Relu', [x.name], path), shape: x.shape };
+  if (m instanceof ReLU6) return relu6(g, x, path);
+  // Inference graph: dropout is the identity.
+  if (m instanceof Dropout) return x;
   if (m instanceof Interleave) return interleave(g, m, x, path);
   if (m instanceof MaxPool2d || m instanceof AvgPool2d) return pool(g, m, x, path);
   if (m instanceof GlobalAvgPool)
@@ -192,13 +219,15 @@ export async function emitModule(
   if (m instanceof Linear) return linear(g, m, x, path);
   // Blocks with branches.
   if (m instanceof BasicBlock) return basicBlock(g, m, x, path);
+  if (m instanceof InvertedResidual) return invertedResidual(g, m, x, path);
   // Chains.
   if (
     m instanceof Sequential ||
     m instanceof Stage ||
     m instanceof Network ||
     m instanceof Projection ||
-    m instanceof IGCConv
+    m instanceof IGCConv ||
+    m instanceof IGCV2Conv
   )
     return chain(g, m, x, path);
   throw new Error(

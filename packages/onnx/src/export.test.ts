@@ -2,12 +2,16 @@ import {
   AvgPool2d,
   BatchNorm2d,
   Conv2d,
+  Dropout,
   Flatten,
   GlobalAvgPool,
+  IGCV2Conv,
+  igcv3Block,
   Linear,
   MaxPool2d,
   Module,
   ReLU,
+  ReLU6,
   Sequential,
   summationFusionIGC,
   xceptionIGC,
@@ -18,6 +22,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.js';
 import { type IValueInfoProto, onnx } from './proto.js';
 import {
+  calibrateBatchNorm,
   modelLogits,
   ortLogits,
   randomBatch,
@@ -37,6 +42,22 @@ const FAMILIES = [
   { family: 'ImageNet stem + max-pool (ResNet-18)', name: 'resnet18', size: 64 },
   { family: 'ImageNet IGC-L4M32+Ident.', name: 'igc-l4m32-ident-imagenet', size: 32 },
   { family: 'IGC-L100M2 L-doubling', name: 'igc-l100m2-ident-imagenet', size: 32 },
+  // Every IGCV3 and MobileNetV2 zoo net (ReLU6 as Clip, the permutation, shortcuts, the head;
+  // dropout left out), with calibrated BN statistics (see calibrateBatchNorm). ImageNet nets at
+  // 32×32: their last map is then 1×1.
+  { family: 'IGCV3-D 1.0×', name: 'igcv3-imagenet', size: 32, calibrate: true },
+  {
+    family: 'IGCV3-D 0.75× (multiplier quirk)',
+    name: 'igcv3-imagenet-w0.75',
+    size: 32,
+    calibrate: true,
+  },
+  { family: 'IGCV3-D 0.5×', name: 'igcv3-imagenet-w0.5', size: 32, calibrate: true },
+  { family: 'IGCV3-D CIFAR 1.0×', name: 'igcv3-cifar', size: 32, calibrate: true },
+  { family: 'IGCV3-D CIFAR 0.7×', name: 'igcv3-cifar-w0.7', size: 32, calibrate: true },
+  { family: 'IGCV3-D CIFAR 0.5×', name: 'igcv3-cifar-w0.5', size: 32, calibrate: true },
+  { family: 'MobileNetV2', name: 'mobilenetv2-imagenet', size: 32, calibrate: true },
+  { family: 'MobileNetV2 CIFAR', name: 'mobilenetv2-cifar', size: 32, calibrate: true },
 ] as const;
 
 const measured: string[] = [];
@@ -46,12 +67,14 @@ afterAll(() => {
 });
 
 describe('exportOnnx against onnxruntime', () => {
-  for (const { family, name, size } of FAMILIES) {
+  for (const f of FAMILIES) {
+    const { family, name, size } = f;
     it(`${family} (${name}): logits match with graph optimisations on and off`, async () => {
       const model = createModel(name, { numClasses: 10, seed: 7 });
       try {
-        randomizeBatchNorm(model, 11);
         const sample = [3, size, size] as const;
+        if ('calibrate' in f) calibrateBatchNorm(model, sample, 11);
+        else randomizeBatchNorm(model, 11);
         const bytes = await exportOnnx(model, { modelName: name, inputShape: sample });
         const shape = [2, ...sample];
         const x = randomBatch(2, sample, 5);
@@ -113,11 +136,20 @@ describe('exportOnnx against onnxruntime', () => {
           [65, 80],
         ],
       ],
+      [
+        'igcv3-cifar-w0.5',
+        32,
+        [
+          [24, 24],
+          [40, 36],
+        ],
+      ],
     ] as const) {
       const model = createModel(name, { numClasses: 10, seed: 5 });
       try {
-        randomizeBatchNorm(model, 6);
         const sample = [3, traced, traced] as const;
+        if (name.startsWith('igcv3')) calibrateBatchNorm(model, sample, 6);
+        else randomizeBatchNorm(model, 6);
         const bytes = await exportOnnx(model, {
           modelName: name,
           inputShape: sample,
@@ -202,6 +234,34 @@ describe('exportOnnx against onnxruntime', () => {
       expect(relativeMaxDiff(got.data, ref)).toBeLessThanOrEqual(TOLERANCE);
     }
     model.dispose();
+  });
+
+  it("exports the IGC family's other forms: the IGCV2 block, IGCV3's second permutation, ReLU6", async () => {
+    const rng = new Random(31);
+    const blocks = new Sequential(
+      new Conv2d(3, 12, { kernelSize: 3, padding: 1, rng }),
+      new IGCV2Conv(12, { groupSizes: [2, 3, 2], rng }),
+      new BatchNorm2d(12),
+      new ReLU6(),
+      igcv3Block(12, 12, { expandedChannels: 36, shortcut: true, secondPermutation: true, rng }),
+      new GlobalAvgPool(),
+      new Flatten(),
+      new Dropout(0.5, { rng }),
+      new Linear(12, 4, { rng }),
+    );
+    randomizeBatchNorm(blocks, 32);
+    const sample = [3, 8, 8] as const;
+    const bytes = await exportOnnx(blocks, { modelName: 'family', inputShape: sample });
+    const ops = onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.opType);
+    expect(ops).toContain('Clip');
+    expect(ops).not.toContain('Dropout');
+    const x = randomBatch(2, sample, 33);
+    const ref = await modelLogits(blocks, x, [2, ...sample]);
+    for (const level of ['all', 'disabled'] as const) {
+      const got = await ortLogits(bytes, x, [2, ...sample], level);
+      expect(relativeMaxDiff(got.data, ref)).toBeLessThanOrEqual(TOLERANCE);
+    }
+    blocks.dispose();
   });
 });
 

@@ -130,8 +130,8 @@ export async function buildOnnxModel(model: Module, opts: ExportOptions): Promis
 
 /**
  * Serialises `model` as an ONNX file (opset 17 by default, IR version 8): Conv with `group`,
- * the interleave as Reshape → Transpose → Reshape, BatchNormalization, Relu, Add, MaxPool /
- * AveragePool / GlobalAveragePool, Flatten and Gemm. The batch size is dynamic, and with
+ * the interleave as Reshape → Transpose → Reshape, BatchNormalization, Relu, Clip (ReLU6), Add,
+ * MaxPool / AveragePool / GlobalAveragePool, Flatten and Gemm; dropout is left out (eval mode). The batch size is dynamic, and with
  * `dynamicSize` the height and width too.
  */
 export async function exportOnnx(model: Module, opts: ExportOptions): Promise<Uint8Array> {

@@ -81,6 +81,20 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A float32 scalar constant (Clip bounds), shared between nodes that use the same value. */
+  float32Scalar(value: number): string {
+    const key = `f32:${value}`;
+    const known = this.constants.get(key);
+    if (known !== undefined) return known;
+    const name = this.float32(
+      `const_f32_${String(value).replace(/[^0-9a-z]/gi, '_')}`,
+      Float32Array.of(value),
+      [],
+    );
+    this.constants.set(key, name);
+    return name;
+  }
+
   /** A 1-D int64 constant (Reshape shapes), shared between nodes that use the same values. */
   int64(values: readonly number[]): string {
     const key = values.join(',');

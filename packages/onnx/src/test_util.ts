@@ -26,6 +26,45 @@ export function randomizeBatchNorm(model: Module, seed: number): void {
   }
 }
 
+/**
+ * Sets every BN's running statistics to those of one training-mode forward of a seeded batch
+ * (momentum 1 for that pass), then gives γ and β seeded random values: the state of a trained
+ * net, whose eval-mode BNs normalise. IGCV3 needs it in these tests: with identity statistics its
+ * untrained activations grow through 32 blocks without an activation after the expansion, and
+ * float32 rounding alone then moves the logits by ~5e-4 of their size (onnxruntime's own two
+ * optimisation levels disagree by as much), which would hide the comparison.
+ */
+export function calibrateBatchNorm(model: Module, sample: readonly number[], seed: number): void {
+  const bns = model
+    .namedModules()
+    .map(([, m]) => m)
+    .filter((m): m is BatchNorm2d => m instanceof BatchNorm2d);
+  const saved = bns.map((b) => b.momentum);
+  const writable = (b: BatchNorm2d) => b as unknown as { momentum: number };
+  for (const b of bns) writable(b).momentum = 1;
+  model.train();
+  try {
+    const x = tensor(randomBatch(8, sample, seed), [8, ...sample]);
+    model.forward(x).dispose();
+    x.dispose();
+  } finally {
+    bns.forEach((b, i) => {
+      writable(b).momentum = saved[i]!;
+    });
+  }
+  const rng = new Random(seed);
+  for (const b of bns) {
+    const n = [b.numFeatures];
+    for (const [v, t] of [
+      [b.weight, randomUniform(n, { min: 0.5, max: 1.5, rng })],
+      [b.bias, randomNormal(n, { std: 0.2, rng })],
+    ] as const) {
+      v.assign(t);
+      t.dispose();
+    }
+  }
+}
+
 /** A seeded batch [n, ...sample] of N(0, 1) values. */
 export function randomBatch(n: number, sample: readonly number[], seed: number): Float32Array {
   const rng = new Random(seed);

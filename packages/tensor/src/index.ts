@@ -18,6 +18,7 @@ export type {
 } from './core/backend.js';
 export { BYTES_PER_ELEMENT, type DType, type TypedArray } from './core/dtype.js';
 export {
+  type ClipAttrs,
   type Conv2DAttrs,
   KERNEL_NAMES,
   type KernelAttrs,
@@ -107,6 +108,8 @@ export {
 export {
   add,
   cast,
+  clip,
+  clipGrad,
   clone,
   div,
   exp,
@@ -117,6 +120,7 @@ export {
   neg,
   pow,
   relu,
+  relu6,
   sqrt,
   square,
   step,
@@ -131,6 +135,7 @@ export { channelShuffle, concat, flatten, pad, reshape, slice, transpose } from 
 export { logSoftmax, oneHot, type Reduction, softmax, softmaxCrossEntropy } from './ops/loss.js';
 export { type MatMulOptions, matmul } from './ops/matmul.js';
 export { avgPool2d, globalAvgPool, maxPool2d, type Pool2DOptions } from './ops/pool.js';
+export { dropout, statelessRandomUniform } from './ops/random.js';
 export { argmax, max, mean, type ReduceOptions, sum } from './ops/reduction.js';
 export { sgdUpdate } from './ops/sgd.js';
 export { topk } from './ops/topk.js';
@@ -143,3 +148,9 @@ export {
   setSeed,
   splitmix32,
 } from './random/prng.js';
+export {
+  mix32,
+  statelessBits,
+  statelessKeyWords,
+  UNIFORM_24,
+} from './random/stateless.js';

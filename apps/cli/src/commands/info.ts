@@ -21,25 +21,57 @@ function text(r: ModelReport, all: boolean): string {
       { hideFree: !all },
     ),
     '',
-    `stem: ${r.stemWidth} channels`,
+    `stem: ${r.stemWidth} channels${r.widthMultiplier !== undefined ? `, width multiplier ${r.widthMultiplier}` : ''}`,
   ];
   r.stages.forEach((s, i) => {
     const igc = s.L !== undefined ? `  (L=${s.L}, M=${s.M})` : '';
-    lines.push(`stage ${i + 1}: width ${s.width}, ${s.units} units, stride ${s.stride}${igc}`);
+    const t =
+      s.expansion !== undefined
+        ? `, expansion ${s.expansion}${s.pointwiseGroups ? `, 1×1 convs in ${s.pointwiseGroups} groups` : ''}`
+        : '';
+    lines.push(`stage ${i + 1}: width ${s.width}, ${s.units} units, stride ${s.stride}${t}${igc}`);
   });
+  if (r.headWidth !== undefined) lines.push(`head: 1×1 conv to ${r.headWidth} channels`);
   if (r.equalBudget) {
     const b = r.equalBudget;
+    const n = (v: number) => v.toLocaleString('en-US');
     lines.push(
-      `equal budget: one IGC-L${b.L}M${b.M} layer (G = ${b.width}) has ${b.layerParams.toLocaleString('en-US')} params,` +
+      `equal budget: one IGC-L${b.L}M${b.M} layer (G = ${b.width}) has ${n(b.layerParams)} params,` +
         ` as a regular 3×3 conv of width ${b.regularWidth.toFixed(2)}`,
     );
+    if (b.igcv2.length > 0) {
+      // The fewest-parameter blocks, and the Xception block (K = G, the most) for comparison.
+      const shown = b.igcv2.slice(0, 4);
+      const last = b.igcv2.at(-1)!;
+      if (!shown.includes(last)) shown.push(last);
+      lines.push(
+        `IGCV2 blocks at G = ${b.width} (3×3 channel-wise conv, then L − 1 group 1×1 convs of K channels,` +
+          ` L ≈ log_K(G) + 1; params G·(9 + ΣK_l)):`,
+        ...shown.map(
+          (c) =>
+            `  K=${c.K}: L=${c.L}, groups of ${c.groupSizes.join('·')}, ${n(c.params)} params${c.L === 2 ? ' (Xception)' : ''}`,
+        ),
+      );
+    }
   }
   if (r.reference) {
+    const label = r.reference.label ?? 'paper.md';
     for (const c of r.checks) {
       const unit = c.scale === 1 ? '' : c.scale === 1e9 ? ' G' : ' M';
       lines.push(
-        `reference ${c.quantity}: paper.md ${c.expected}${unit}, ours ${c.actual}${unit} ${c.ok ? '✓' : '✗'}`,
+        `reference ${c.quantity}: ${label} ${c.expected}${unit}, ours ${c.actual}${unit} ${c.ok ? '✓' : '✗'}`,
       );
+    }
+    const rep = r.reference.reported;
+    if (rep) {
+      const parts = [`#Params ${rep.params} M`];
+      if (rep.top1 !== undefined) parts.push(`top-1 ${rep.top1}% / top-5 ${rep.top5}%`);
+      if (rep.retrainTop1 !== undefined)
+        parts.push(`after retrain ${rep.retrainTop1}% / ${rep.retrainTop5}%`);
+      if (rep.cifar10 !== undefined)
+        parts.push(`CIFAR-10 ${rep.cifar10}%, CIFAR-100 ${rep.cifar100}%`);
+      lines.push(`reported: ${parts.join(', ')} (${rep.source})`);
+      if (rep.note) lines.push(`  note: ${rep.note}`);
     }
     const p = r.reference.paper;
     if (p) {
@@ -71,6 +103,7 @@ export const info: Command = {
     '  igc info igc-l24m2-ident-d20',
     '  igc info resnet18 --json',
     '  igc info igc-l32m26-ident-d20 --num-classes 100',
+    '  igc info igcv3-imagenet',
   ].join('\n'),
   options: {
     'num-classes': { type: 'string' },

@@ -26,10 +26,14 @@ describe('igc models', () => {
       'igc-l4m32-ident-imagenet',
       'igc-l16m16-ident-imagenet',
       'igc-l100m2-ident-imagenet',
+      'igcv3-imagenet',
+      'igcv3-imagenet-w0.75',
+      'igcv3-imagenet-w0.5',
+      'mobilenetv2-imagenet',
     ]);
     const all = memoryIo();
     await main(['models', '--json'], all);
-    expect(JSON.parse(all.stdout[0]!)).toHaveLength(53);
+    expect(JSON.parse(all.stdout[0]!)).toHaveLength(61);
   });
 
   it('counts every listed net with --counts', async () => {

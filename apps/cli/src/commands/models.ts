@@ -16,6 +16,14 @@ interface Counts {
   macs: number;
 }
 
+/** The reported ImageNet top-1 error: the IGC paper's, or 100 − the IGCV3 README's accuracy. */
+function topOneError(e: ZooEntry): string {
+  const paper = e.reference?.paper?.testTop1;
+  if (paper !== undefined) return `${paper}%`;
+  const acc = e.reference?.reported?.top1;
+  return acc !== undefined ? `${(100 - acc).toFixed(1)}%` : '–';
+}
+
 function table(entries: ZooEntry[], counts: Map<string, Counts> | undefined): string {
   const header = ['name', 'paper name', 'input', 'ref params', 'ref MACs', 'top-1 err'];
   if (counts) header.push('params', 'params+BN', 'MACs');
@@ -26,7 +34,7 @@ function table(entries: ZooEntry[], counts: Map<string, Counts> | undefined): st
       e.inputShape.join('×'),
       shown(e.reference?.params),
       shown(e.reference?.macs),
-      e.reference?.paper ? `${e.reference.paper.testTop1}%` : '–',
+      topOneError(e),
     ];
     const c = counts?.get(e.name);
     if (c) row.push(fmtCount(c.params), fmtCount(c.paramsWithBn), fmtCount(c.macs, 1));
@@ -42,16 +50,18 @@ function table(entries: ZooEntry[], counts: Map<string, Counts> | undefined): st
     line(header),
     ...rows.map(line),
     '',
-    'ref params, ref MACs: reference numbers of paper.md (default head); "–" where it gives none.',
+    'ref params, ref MACs: reference numbers of paper.md, or counted from the official IGCV3 code',
+    '(default head); "–" where there is none. top-1 err: the IGC paper\'s, or 100 − the IGCV3 README\'s accuracy.',
     ...(counts ? ['params, params+BN, MACs: counted from the built models (default head).'] : []),
-    'Also valid: any igc-l{L}m{M}[-ident]-d{depth} or regconv-w{W}[-ident]-d{depth}. See "igc info <model>".',
+    'Also valid: any igc-l{L}m{M}[-ident]-d{depth} or regconv-w{W}[-ident]-d{depth}, and',
+    '{igcv3|mobilenetv2}-{cifar|imagenet}-w{m} for a width multiplier m in [0.25, 4]. See "igc info <model>".',
   ].join('\n');
 }
 
 /** `igc models`. */
 export const models: Command = {
   path: ['models'],
-  summary: 'List the model zoo (CIFAR/SVHN and ImageNet nets of the IGC paper)',
+  summary: "List the model zoo (the IGC paper's CIFAR/SVHN and ImageNet nets, IGCV3, MobileNetV2)",
   usage: '[--dataset cifar|imagenet] [--counts] [--json]',
   help: [
     'Options:',

@@ -161,14 +161,20 @@ export const nnKernels: KernelTable = {
   // first, and dx is un-shuffled after.
   Conv2DBackpropInput: ({ inputs: { dy, w }, attrs }) => {
     const s = conv2dGeometry(attrs.inputShape, w.shape, attrs);
-    const { values, info } = allocF32(attrs.inputShape);
+    // Not zeroed: the backprop kernels overwrite dx, and the un-shuffle writes every element.
+    const { values, info } = allocF32(attrs.inputShape, false);
     const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
     if (attrs.inShuffle && attrs.inShuffle > 1) {
       const dxs = scratch(attrs.inputShape);
       conv2dBackpropInput(s, g.values, f32(w), dxs.values);
-      const back = shuffled(dxs.values, attrs.inputShape, inverse(attrs.inShuffle, s.cin));
-      values.set(back.values);
-      back.free();
+      shufflePlanes(
+        new Int32Array(dxs.values.buffer, 0, dxs.values.length),
+        new Int32Array(values.buffer, values.byteOffset, values.length),
+        s.n,
+        s.cin,
+        inverse(attrs.inShuffle, s.cin),
+        s.h * s.w,
+      );
       dxs.free();
     } else {
       conv2dBackpropInput(s, g.values, f32(w), values);

@@ -33,6 +33,11 @@ export function storage(binding: number, name: string, type: string, write = fal
   return `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${type}>;\n`;
 }
 
+/** [0, 1, …, n − 1]: the unrolled indices of a WGSL template. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, j) => j);
+}
+
 /**
  * WGSL: infinities and NaN. A `let` keeps them out of constant evaluation, which rejects
  * non-finite values; NaN is tested on the bits, since WGSL lets compilers assume `v != v` false.

@@ -1,6 +1,7 @@
 /**
- * Convolutions as implicit GEMMs with a group grid dimension (DESIGN.md). Groups of few channels
- * (where a tile would be mostly empty) run the direct kernels of conv_small.ts first:
+ * Convolutions as implicit GEMMs with a group grid dimension (DESIGN.md). Depthwise convs run the
+ * strip kernels of conv_depthwise.ts; other groups of few channels (where a tile would be mostly
+ * empty) run the direct kernels of conv_small.ts first:
  * - forward: M = N·OH·OW, N = Cout/G, K = Cin/G·kh·kw, A read by im2col addressing;
  * - backward data: M = N·H·W, N = Cin/G, K = Cout/G·kh·kw (dy gathered through the stride);
  * - backward filter: M = Cin/G·kh·kw, N = Cout/G, K = N·OH·OW (dwᵀ), split over K.
@@ -17,6 +18,11 @@ import {
 } from '@igcnet/tensor/backend';
 import type { WebGpuBackend } from '../backend.js';
 import { gpu, storage } from './common.js';
+import {
+  tryDepthwiseBackData,
+  tryDepthwiseBackFilter,
+  tryDepthwiseForward,
+} from './conv_depthwise.js';
 import {
   CHANNELS,
   CONV_FIELDS,
@@ -214,6 +220,7 @@ export function convForward(
   if (f.bn)
     inputs.push(g.buf(f.bn.gamma), g.buf(f.bn.beta), g.buf(f.bn.mean), g.buf(f.bn.variance));
   const sh = { sIn: f.inShuffle ?? 1, sOut: f.outShuffle ?? 1 };
+  if (tryDepthwiseForward(g, s, ep, inputs, g.buf(out), sh, f.bn?.eps ?? 0)) return out;
   if (trySmallConvForward(g, s, ep, inputs, g.buf(out), sh, f.bn?.eps ?? 0)) return out;
   const cinG = s.cin / s.groups;
   runGemm(
@@ -266,6 +273,7 @@ export const convKernels: KernelTable = {
     const s = conv2dGeometry(attrs.inputShape, w.shape, attrs);
     const out = g.alloc(attrs.inputShape, 'float32');
     const [sIn, sOut] = shuffles(attrs);
+    if (tryDepthwiseBackData(g, s, g.buf(dy), g.buf(w), g.buf(out), { sIn, sOut })) return out;
     if (trySmallConvBackData(g, s, g.buf(dy), g.buf(w), g.buf(out), { sIn, sOut })) return out;
     const coutG = s.cout / s.groups;
     runGemm(
@@ -291,6 +299,7 @@ export const convKernels: KernelTable = {
     const s = conv2dGeometry(x.shape, attrs.filterShape, attrs);
     const out = g.alloc(attrs.filterShape, 'float32');
     const [sIn, sOut] = shuffles(attrs);
+    if (tryDepthwiseBackFilter(g, s, g.buf(dy), g.buf(x), g.buf(out), { sIn, sOut })) return out;
     if (trySmallConvBackFilter(g, s, g.buf(dy), g.buf(x), g.buf(out), { sIn, sOut })) return out;
     const cinG = s.cin / s.groups;
     runGemm(

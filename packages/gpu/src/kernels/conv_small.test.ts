@@ -2,12 +2,12 @@
  * The small-group conv kernels against the CPU backend: forward (every epilogue combination),
  * backward data and backward filter, with and without the folded interleave, over strides,
  * padding, dilation, depthwise groups and 1–4 channels per group. Each case also checks that the
- * small kernels (not the GEMM) ran.
+ * small kernels (not the GEMM) ran. Depthwise convs run conv_depthwise.ts's kernels by default;
+ * this file turns those off to test the small kernels on them too.
  */
 import {
   batchNorm,
   type Conv2DAttrs,
-  type Conv2DOptions,
   channelShuffle,
   conv2d,
   conv2dBackpropFilter,
@@ -24,8 +24,8 @@ import {
   variable,
 } from '@igcnet/tensor';
 import { conv2dGeometry } from '@igcnet/tensor/backend';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectAgree, onBoth, useWebGpu } from '../../test/util.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convOptions, expectAgree, keysOf, onBoth, useWebGpu } from '../../test/util.js';
 import type { WebGpuBackend } from '../backend.js';
 import { convForward, type FusedInputs } from './conv.js';
 import { channelBlock } from './conv_small.js';
@@ -85,23 +85,6 @@ function plan(c: Case): { geometry: Conv2DAttrs; out: Quad } {
   return { geometry: attrs, out: [g.n, g.cout, g.outH, g.outW] };
 }
 
-/** conv2d's options for resolved attributes, shuffles included. */
-function convOptions(g: Conv2DAttrs): Conv2DOptions {
-  const { pad, ...rest } = g;
-  return { ...rest, padding: pad };
-}
-
-/** Program keys that `fn` dispatches on the backend. */
-function keysOf(b: WebGpuBackend, fn: () => void): string[] {
-  const spy = vi.spyOn(b, 'run');
-  try {
-    fn();
-    return spy.mock.calls.map((call) => call[0].key);
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 /** `build` on the CPU backend only (the reference). */
 async function onCpu(build: () => Tensor): Promise<TypedArray> {
   await setBackend('cpu');
@@ -112,8 +95,16 @@ async function onCpu(build: () => Tensor): Promise<TypedArray> {
 }
 
 let backend: WebGpuBackend;
+let depthwise: string | undefined;
 beforeAll(async () => {
   backend = await useWebGpu();
+  // Depthwise convs have their own kernels (conv_depthwise.test.ts); here they take these.
+  depthwise = process.env.IGCNET_GPU_DEPTHWISE;
+  process.env.IGCNET_GPU_DEPTHWISE = '0';
+});
+afterAll(() => {
+  if (depthwise === undefined) delete process.env.IGCNET_GPU_DEPTHWISE;
+  else process.env.IGCNET_GPU_DEPTHWISE = depthwise;
 });
 
 describe('channelBlock', () => {

@@ -21,7 +21,7 @@ import type { WebGpuBackend } from '../backend.js';
 import type { Program } from '../exec/executor.js';
 import type { Values } from '../exec/uniforms.js';
 import { gpuFlags } from '../flags.js';
-import { grid1d, LINEAR_ARGS, LINEAR_INDEX, storage } from './common.js';
+import { grid1d, LINEAR_ARGS, LINEAR_INDEX, range, storage } from './common.js';
 import {
   CHANNELS,
   CONV_FIELDS,
@@ -73,10 +73,6 @@ function wanted(perGroup: number, taps: number): boolean {
   const most = gpuFlags.get('smallConv');
   if (most <= 0) return false;
   return taps <= directMaxK() || perGroup <= 4 || perGroup <= most;
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, j) => j);
 }
 
 function uniforms(

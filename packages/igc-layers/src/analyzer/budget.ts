@@ -80,3 +80,59 @@ export function widestIgcAtBudget(C: number, S = 9): IgcChoice {
 export function isWiderThanRegular(L: number, M: number, S = 9): boolean {
   return L > 1 && L / (L - 1) < M * S;
 }
+
+/**
+ * Parameters of an IGCV2 block of width C (a channel-wise conv with kernel size S, then group
+ * 1×1 convs with K_l channels per group): C·S + C·ΣK_l, i.e. C·(S + (L − 1)·K) when every
+ * K_l = K. Multiply-adds per output position are the same number.
+ */
+export function igcv2Params(C: number, groupSizes: readonly number[], S = 9): number {
+  return C * S + C * groupSizes.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The group sizes K_2 … K_L of an IGCV2 block of width C with K channels per group: K as often as
+ * it divides C, then the remaining factor r as one more conv when r > 1, so that the product is C
+ * (the complementary condition). L = a + 1 (+ 1 for r) where C = K^a·r, which is log_K(C) + 1
+ * when C is a power of K. Undefined when K does not divide C (2 ≤ K ≤ C).
+ */
+export function igcv2GroupSizes(C: number, K: number): number[] | undefined {
+  if (!Number.isInteger(C) || !Number.isInteger(K) || K < 2 || K > C || C % K !== 0)
+    return undefined;
+  const sizes: number[] = [];
+  let rest = C;
+  while (rest % K === 0) {
+    sizes.push(K);
+    rest /= K;
+  }
+  if (rest > 1) sizes.push(rest);
+  return sizes;
+}
+
+/** One IGCV2 block configuration at a width. */
+export interface Igcv2Choice {
+  /** Channels per group of the (first) group convs. */
+  K: number;
+  /** L: the channel-wise conv and the L − 1 group 1×1 convs. */
+  L: number;
+  /** K_2 … K_L. */
+  groupSizes: number[];
+  /** Parameters, `igcv2Params`. */
+  params: number;
+}
+
+/**
+ * Every IGCV2 block of width C that meets the complementary condition, one per divisor K ≥ 2 of
+ * C (`igcv2GroupSizes`; K = C is the Xception block: one dense 1×1 conv, L = 2), fewest
+ * parameters first (ties: fewer convs, then smaller K). The fewest sit near K = e, i.e. L ≈ ln(C) + 1: with equal K_l the
+ * parameters C·(S + (L − 1)·C^{1/(L−1)}) are smallest there (the IGCV2 paper's analysis).
+ */
+export function igcv2Choices(C: number, S = 9): Igcv2Choice[] {
+  const out: Igcv2Choice[] = [];
+  for (let K = 2; K <= C; K++) {
+    const groupSizes = igcv2GroupSizes(C, K);
+    if (!groupSizes) continue;
+    out.push({ K, L: groupSizes.length + 1, groupSizes, params: igcv2Params(C, groupSizes, S) });
+  }
+  return out.sort((a, b) => a.params - b.params || a.L - b.L || a.K - b.K);
+}

@@ -1,5 +1,6 @@
 import {
   add,
+  heNormal,
   matmul,
   randomUniform,
   type Shape,
@@ -15,11 +16,17 @@ import type { InitOptions } from './init.js';
 export interface LinearOptions extends InitOptions {
   /** Whether to add a bias; defaults to true (the IGC classifiers have one). */
   bias?: boolean;
+  /**
+   * How `'official'` init fills the weight: `'uniform'` U(±√(1/in)) as the official IGC code
+   * (the default), or `'he-normal'` N(0, 2/in) as MXNet's Xavier(gaussian, in, magnitude 2) of the
+   * official IGCV3 and MobileNetV2 scripts.
+   */
+  weightInit?: 'uniform' | 'he-normal';
 }
 
 /**
  * A fully connected layer y = x·Wᵀ + b on [N, in], with `weight` [out, in] and `bias` [out] as
- * `torch.nn.Linear`. Official init: W ~ U(±√(1/in)), b = 0.
+ * `torch.nn.Linear`. Official init: W ~ U(±√(1/in)) (or He-normal, see `weightInit`), b = 0.
  */
 export class Linear extends Module {
   readonly inFeatures: number;
@@ -34,14 +41,13 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const bound = Math.sqrt(1 / inFeatures);
+    const rng = opts.rng ? { rng: opts.rng } : {};
     const w =
       opts.init === 'zeros'
         ? zeros([outFeatures, inFeatures])
-        : randomUniform([outFeatures, inFeatures], {
-            min: -bound,
-            max: bound,
-            ...(opts.rng ? { rng: opts.rng } : {}),
-          });
+        : opts.weightInit === 'he-normal'
+          ? heNormal([outFeatures, inFeatures], rng)
+          : randomUniform([outFeatures, inFeatures], { min: -bound, max: bound, ...rng });
     this.weight = this.registerParameter('weight', w);
     w.dispose();
     if (opts.bias ?? true) {

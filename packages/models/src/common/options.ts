@@ -14,6 +14,16 @@ export interface ModelOptions {
    * `'zeros'`: all-zero weights, fast; for counting or before `loadStateDict`.
    */
   init?: InitMode;
+  /**
+   * IGCV3 and MobileNetV2 nets only: the dropout rate before the classifier (default 0.2 for the
+   * CIFAR variants, none for ImageNet).
+   */
+  dropout?: number;
+  /**
+   * IGCV3 nets only: the permutation after each block's linear BN that the later official
+   * igcv3.py has and the released model does not (default false, as the released model).
+   */
+  secondPermutation?: boolean;
 }
 
 /** The options after defaults. */

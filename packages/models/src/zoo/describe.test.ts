@@ -16,13 +16,20 @@ describe('describeModel', () => {
       ['paramsWithBn', true],
       ['macs', true],
     ]);
-    expect(r.equalBudget).toEqual({
+    const { igcv2, ...igc } = r.equalBudget!;
+    expect(igc).toEqual({
       L: 24,
       M: 2,
       width: 48,
       layerParams: 2016,
       regularWidth: Math.sqrt(224),
     });
+    // IGCV2 blocks of the same width: 48·9 + 48·ΣK_l parameters, fewest first.
+    expect(igcv2.slice(0, 3)).toEqual([
+      { K: 4, L: 4, groupSizes: [4, 4, 3], params: 960 },
+      { K: 2, L: 6, groupSizes: [2, 2, 2, 2, 3], params: 960 },
+      { K: 6, L: 3, groupSizes: [6, 8], params: 1104 },
+    ]);
     expect(r.stages.map((s) => s.width)).toEqual([48, 96, 192]);
     expect(JSON.parse(JSON.stringify(r)).layers.length).toBe(r.layers.length);
   });

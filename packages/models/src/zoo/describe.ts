@@ -1,4 +1,11 @@
-import { igcParams, type LayerRow, regularWidthAtBudget, summarize } from '@igcnet/layers';
+import {
+  type Igcv2Choice,
+  igcParams,
+  igcv2Choices,
+  type LayerRow,
+  regularWidthAtBudget,
+  summarize,
+} from '@igcnet/layers';
 import type { StageInfo } from '../common/network.js';
 import { formatLike, matchesReference, type Quantity, type ReferenceNumbers } from './reference.js';
 import { createModel, modelEntry } from './registry.js';
@@ -29,12 +36,24 @@ export interface ModelReport {
   macs: number;
   stemWidth: number;
   stages: StageInfo[];
+  /** IGCV3 and MobileNetV2: the width multiplier and the channels of the last 1×1 conv. */
+  widthMultiplier?: number;
+  headWidth?: number;
   layers: LayerRow[];
   /**
    * For an IGC net: the per-layer budget of its first-stage IGC, G²(S/L + 1/M), and the
-   * regular-conv width with the same budget, √(T/S) (paper.md §1.5).
+   * regular-conv width with the same budget, √(T/S) (paper.md §1.5); beside it, the IGCV2 blocks
+   * of the same width G: a 3×3 channel-wise conv and L − 1 group 1×1 convs with K channels per
+   * group, L ≈ log_K(G) + 1, G·(9 + ΣK_l) parameters each, fewest first.
    */
-  equalBudget?: { L: number; M: number; width: number; layerParams: number; regularWidth: number };
+  equalBudget?: {
+    L: number;
+    M: number;
+    width: number;
+    layerParams: number;
+    regularWidth: number;
+    igcv2: Igcv2Choice[];
+  };
   reference?: ReferenceNumbers;
   /** Our counts against the reference, where the head matches the reference's. */
   checks: ReferenceCheck[];
@@ -101,17 +120,23 @@ export function describeModel(name: string, opts: DescribeOptions = {}): ModelRe
       macs: s.macs,
       stemWidth: model.spec.stemWidth,
       stages: model.spec.stages,
+      ...(model.spec.widthMultiplier !== undefined
+        ? { widthMultiplier: model.spec.widthMultiplier }
+        : {}),
+      ...(model.spec.headWidth !== undefined ? { headWidth: model.spec.headWidth } : {}),
       layers: s.rows,
       ...(ref ? { reference: ref } : {}),
       checks,
     };
     if (igc) {
       const layerParams = igcParams(igc.L, igc.M, 9);
+      const width = igc.L * igc.M;
       report.equalBudget = {
         ...igc,
-        width: igc.L * igc.M,
+        width,
         layerParams,
         regularWidth: regularWidthAtBudget(layerParams, 9),
+        igcv2: igcv2Choices(width, 9),
       };
     }
     return report;

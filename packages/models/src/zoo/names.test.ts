@@ -5,6 +5,7 @@ import { createModel, listModels, modelEntry } from './registry.js';
 describe('model names', () => {
   it('parses the CIFAR grammar', () => {
     expect(parseModelName('igc-l24m2-d20')).toEqual({
+      kind: 'cifar',
       dataset: 'cifar',
       config: { unit: { kind: 'igc', L: 24, M: 2 }, ident: false, depth: 20 },
     });
@@ -30,16 +31,20 @@ describe('model names', () => {
     expect(() => parseModelName('igc-l0m8-d8')).toThrow(/at least 1/);
   });
 
-  it('lists 48 CIFAR nets and the 5 ImageNet nets', () => {
+  it('lists 48 CIFAR nets, the 5 ImageNet nets and the 8 IGCV3 and MobileNetV2 nets', () => {
     const all = listModels();
-    expect(all).toHaveLength(53);
-    expect(new Set(all.map((e) => e.name)).size).toBe(53);
+    expect(all).toHaveLength(61);
+    expect(new Set(all.map((e) => e.name)).size).toBe(61);
     expect(all.filter((e) => e.dataset === 'imagenet').map((e) => e.name)).toEqual([
       'resnet18',
       'resnet18-c69',
       'igc-l4m32-ident-imagenet',
       'igc-l16m16-ident-imagenet',
       'igc-l100m2-ident-imagenet',
+      'igcv3-imagenet',
+      'igcv3-imagenet-w0.75',
+      'igcv3-imagenet-w0.5',
+      'mobilenetv2-imagenet',
     ]);
     expect(
       all.find((e) => e.name === 'igc-l100m2-ident-imagenet')?.reference?.paper?.testTop1,

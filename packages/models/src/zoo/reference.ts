@@ -23,6 +23,29 @@ export interface PaperImagenetRow {
   testTop5: number;
 }
 
+/**
+ * What a source reports for a net without a count to check against: the IGCV3 README's tables.
+ * Shown beside our exact counts, not checked: its parameter figures are rounded and, for CIFAR,
+ * come from an implementation the repository does not contain.
+ */
+export interface ReportedResult {
+  /** #Params (M) as printed. */
+  params: string;
+  /** ImageNet top-1 / top-5 accuracy (%), before the README's "retrain" step. */
+  top1?: number;
+  top5?: number;
+  /** After the "retrain" step. */
+  retrainTop1?: number;
+  retrainTop5?: number;
+  /** CIFAR-10 and CIFAR-100 accuracy (%). */
+  cifar10?: number;
+  cifar100?: number;
+  /** What the figures are and how they relate to this net. */
+  note?: string;
+  /** Where they come from. */
+  source: string;
+}
+
 /** What `igc info` compares a built model against. */
 export interface ReferenceNumbers {
   /** Conv + FC weights and biases with the default head (10 or 1000 classes). */
@@ -35,8 +58,12 @@ export interface ReferenceNumbers {
   macs?: Quantity;
   /** The paper's reported numbers, where known (ImageNet only: the CIFAR tables were not retrievable). */
   paper?: PaperImagenetRow;
+  /** Reported results shown without a check (IGCV3 and MobileNetV2). */
+  reported?: ReportedResult;
   /** Where the numbers come from. */
   source: string;
+  /** How reports name the expected numbers (default `paper.md`). */
+  label?: string;
 }
 
 const m = (text: string): Quantity => ({ text, scale: 1e6 });
@@ -146,6 +173,120 @@ const IMAGENET: Readonly<Record<string, ReferenceNumbers>> = {
   },
 };
 
+const IGCV3_README =
+  'homles11/IGCV3 README.md (tables "CIFAR Experiments", "ImageNet Experiments")';
+const IGCV3_COUNTED =
+  'counted from the official code’s rules (homles11/IGCV3 symbols/igcv3.py, symbols/mobilenetv2.py; Python 2 rounding)';
+const SHARE_NOTE =
+  'the README’s "s×" CIFAR nets reduce the 1.0× parameter count s times; they are not width multipliers, so this net’s count differs';
+
+/**
+ * IGCV3-D and MobileNetV2: exact counts of the nets the official code builds (params without and
+ * with BN γ, β; MACs at 224×224 or 32×32 with the default head; CIFAR nets also with 100
+ * classes), and the README's reported results.
+ */
+const MOBILE: Readonly<Record<string, ReferenceNumbers>> = {
+  'igcv3-imagenet': {
+    params: exact(3_427_144),
+    paramsWithBn: exact(3_491_688),
+    macs: exact(312_970_176),
+    reported: {
+      params: '3.5',
+      top1: 70.6,
+      top5: 89.7,
+      retrainTop1: 72.2,
+      retrainTop5: 90.5,
+      source: IGCV3_README,
+    },
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'igcv3-imagenet-w0.75': {
+    params: exact(2_536_512),
+    paramsWithBn: exact(2_583_904),
+    macs: exact(185_267_552),
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'igcv3-imagenet-w0.5': {
+    params: exact(1_902_932),
+    paramsWithBn: exact(1_934_132),
+    macs: exact(89_425_120),
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'igcv3-cifar': {
+    params: exact(2_158_954),
+    paramsWithBn: exact(2_223_498),
+    paramsC100: exact(2_274_244),
+    macs: exact(93_531_648),
+    reported: { params: '2.4', cifar10: 94.96, cifar100: 77.95, source: IGCV3_README },
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'igcv3-cifar-w0.7': {
+    params: exact(1_134_216),
+    paramsWithBn: exact(1_178_940),
+    paramsC100: exact(1_249_506),
+    macs: exact(49_896_512),
+    reported: {
+      params: '1.7',
+      cifar10: 94.92,
+      cifar100: 77.83,
+      note: `IGCV3-D 0.7×: ${SHARE_NOTE}`,
+      source: IGCV3_README,
+    },
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'igcv3-cifar-w0.5': {
+    params: exact(634_742),
+    paramsWithBn: exact(665_942),
+    paramsC100: exact(750_032),
+    macs: exact(26_140_672),
+    reported: {
+      params: '1.2',
+      cifar10: 94.73,
+      cifar100: 77.29,
+      note: `IGCV3-D 0.5×: ${SHARE_NOTE}`,
+      source: IGCV3_README,
+    },
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'mobilenetv2-imagenet': {
+    params: exact(3_471_784),
+    paramsWithBn: exact(3_505_960),
+    macs: exact(313_619_328),
+    reported: {
+      params: '3.4',
+      top1: 70.0,
+      top5: 89.0,
+      retrainTop1: 71.4,
+      retrainTop5: 90.1,
+      note: 'the repository’s MobileNetV2 expands the t = 1 block too (a 32→32 1×1 conv more than the MobileNetV2 paper’s net)',
+      source: IGCV3_README,
+    },
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+  'mobilenetv2-cifar': {
+    params: exact(2_203_594),
+    paramsWithBn: exact(2_237_770),
+    paramsC100: exact(2_318_884),
+    macs: exact(89_025_024),
+    reported: {
+      params: '2.3',
+      cifar10: 94.56,
+      cifar100: 77.09,
+      note: 'the README’s "MobileNetV2 (our impl.)"',
+      source: IGCV3_README,
+    },
+    source: IGCV3_COUNTED,
+    label: 'official code',
+  },
+};
+
 const REFERENCES: ReadonlyMap<string, ReferenceNumbers> = new Map([
   ...CIFAR_ROWS.map(([name, p, pbn, p100, macs]): [string, ReferenceNumbers] => {
     const e = CIFAR_EXACT[name];
@@ -162,6 +303,7 @@ const REFERENCES: ReadonlyMap<string, ReferenceNumbers> = new Map([
     ];
   }),
   ...Object.entries(IMAGENET),
+  ...Object.entries(MOBILE),
 ]);
 
 /** The reference numbers of a zoo name, if paper.md gives any. */

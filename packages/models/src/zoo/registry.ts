@@ -3,6 +3,8 @@ import { buildCifarPlain } from '../cifar/plain.js';
 import { buildCifarResNet } from '../cifar/resnet.js';
 import type { Network } from '../common/network.js';
 import type { ModelOptions } from '../common/options.js';
+import { type MobileConfig, mobileName, mobileTitle } from '../igcv3/config.js';
+import { buildMobileNet } from '../igcv3/network.js';
 import { buildImagenet, IMAGENET_CONFIGS } from '../imagenet/resnet18.js';
 import { parseModelName } from './names.js';
 import { type ReferenceNumbers, referenceFor } from './reference.js';
@@ -47,10 +49,37 @@ function cifarEntry(config: CifarConfig): ZooEntry {
   };
 }
 
+/** The IGCV3 and MobileNetV2 nets the zoo lists (other widths parse too). */
+const MOBILE_CONFIGS: readonly MobileConfig[] = [
+  { family: 'igcv3', dataset: 'imagenet', width: 1 },
+  { family: 'igcv3', dataset: 'imagenet', width: 0.75 },
+  { family: 'igcv3', dataset: 'imagenet', width: 0.5 },
+  { family: 'igcv3', dataset: 'cifar', width: 1 },
+  { family: 'igcv3', dataset: 'cifar', width: 0.7 },
+  { family: 'igcv3', dataset: 'cifar', width: 0.5 },
+  { family: 'mobilenetv2', dataset: 'imagenet', width: 1 },
+  { family: 'mobilenetv2', dataset: 'cifar', width: 1 },
+];
+
+function mobileEntry(config: MobileConfig): ZooEntry {
+  const name = mobileName(config);
+  const reference = referenceFor(name);
+  const cifar = config.dataset === 'cifar';
+  return {
+    name,
+    title: mobileTitle(config),
+    dataset: config.dataset,
+    inputShape: cifar ? [3, 32, 32] : [3, 224, 224],
+    numClasses: cifar ? 10 : 1000,
+    ...(reference ? { reference } : {}),
+  };
+}
+
 /**
  * Every listed network: the 6 CIFAR/SVHN families, plain and +Ident., at depths 8, 20, 26 and 38
- * (all allowed by both depth rules), then the 5 ImageNet nets. Other CIFAR names parse too
- * (`createModel('igc-l8m4-d14')`); they are just not listed.
+ * (all allowed by both depth rules), then the 5 ImageNet nets, then IGCV3-D and its MobileNetV2
+ * baseline. Other CIFAR names and widths parse too (`createModel('igc-l8m4-d14')`,
+ * `createModel('igcv3-cifar-w0.25')`); they are just not listed.
  */
 export function listModels(): ZooEntry[] {
   const out: ZooEntry[] = [];
@@ -69,13 +98,15 @@ export function listModels(): ZooEntry[] {
       ...(reference ? { reference } : {}),
     });
   }
+  for (const c of MOBILE_CONFIGS) out.push(mobileEntry(c));
   return out;
 }
 
 /** The entry of any valid name (listed or not); throws on an unknown name. */
 export function modelEntry(name: string): ZooEntry {
   const parsed = parseModelName(name);
-  if (parsed.dataset === 'cifar') return cifarEntry(parsed.config);
+  if (parsed.kind === 'cifar') return cifarEntry(parsed.config);
+  if (parsed.kind === 'mobile') return mobileEntry(parsed.config);
   return listModels().find((e) => e.name === parsed.config.name)!;
 }
 
@@ -93,7 +124,12 @@ export function createModel(name: string, opts: ModelOptions = {}): Network {
     opts.numClasses ?? (parsed.dataset === 'imagenet' ? 1000 : 10),
     opts.inChannels ?? 3,
   );
-  if (parsed.dataset === 'imagenet') return buildImagenet(parsed.config, opts);
+  if (parsed.kind === 'mobile') return buildMobileNet(parsed.config, opts);
+  if (opts.dropout !== undefined || opts.secondPermutation !== undefined)
+    throw new Error(
+      `model '${name}': the options dropout and secondPermutation apply to IGCV3 and MobileNetV2 nets only`,
+    );
+  if (parsed.kind === 'imagenet') return buildImagenet(parsed.config, opts);
   return parsed.config.ident
     ? buildCifarResNet(parsed.config, opts)
     : buildCifarPlain(parsed.config, opts);

@@ -1,4 +1,5 @@
 import { baseWidth, type CifarConfig, unitsPerStage } from '../cifar/config.js';
+import { type MobileConfig, mobilePlan } from '../igcv3/config.js';
 import type { ImagenetConfig } from '../imagenet/resnet18.js';
 import type { ParsedName } from './names.js';
 
@@ -22,7 +23,11 @@ export interface ZooShape {
 
 /** The stem and classifier widths a parsed name implies. */
 export function zooShape(parsed: ParsedName): ZooShape {
-  if (parsed.dataset === 'imagenet') {
+  if (parsed.kind === 'mobile') {
+    const plan = mobilePlan(parsed.config.family, parsed.config.width);
+    return { stemWidth: plan.stem, features: plan.head };
+  }
+  if (parsed.kind === 'imagenet') {
     return { stemWidth: parsed.config.stemWidth, features: parsed.config.widths[3] };
   }
   const c0 = baseWidth(parsed.config);
@@ -78,6 +83,27 @@ function imagenetBound(config: ImagenetConfig, inChannels: number): number {
 }
 
 /**
+ * IGCV3 and MobileNetV2 (inverted residual blocks), counted exactly from the official width plan:
+ * the 1×1 expansion and projection (2 groups in IGCV3), the depthwise 3×3, BN after each conv,
+ * the stem and the head; plus a few values for dropout's random key.
+ */
+function mobileBound(config: MobileConfig, inChannels: number): number {
+  const plan = mobilePlan(config.family, config.width);
+  const groups = config.family === 'igcv3' ? 2 : 1;
+  let total = 9 * inChannels * plan.stem + bn(plan.stem);
+  let cin = plan.stem;
+  for (const stage of plan.stages) {
+    for (let b = 0; b < stage.blocks; b++) {
+      const e = b === 0 ? stage.firstExpanded : stage.expanded;
+      const c = stage.channels;
+      total += (cin * e) / groups + bn(e) + 9 * e + bn(e) + (e * c) / groups + bn(c);
+      cin = c;
+    }
+  }
+  return total + cin * plan.head + bn(plan.head) + 16;
+}
+
+/**
  * An upper bound on the values of a zoo model, computed from its name and options alone, in
  * closed form (a depth of 10⁹ costs nothing to bound): every 3×3 unit counted as at least as
  * big as it is, plus BN and the classifier.
@@ -88,9 +114,11 @@ export function modelValuesBound(
   inChannels: number,
 ): number {
   const body =
-    parsed.dataset === 'imagenet'
-      ? imagenetBound(parsed.config, inChannels)
-      : cifarBound(parsed.config, inChannels);
+    parsed.kind === 'mobile'
+      ? mobileBound(parsed.config, inChannels)
+      : parsed.kind === 'imagenet'
+        ? imagenetBound(parsed.config, inChannels)
+        : cifarBound(parsed.config, inChannels);
   return body + zooShape(parsed).features * numClasses + numClasses;
 }
 
@@ -107,7 +135,7 @@ export function checkModelSize(
   const bound = modelValuesBound(parsed, numClasses, inChannels);
   if (bound <= MAX_MODEL_VALUES) return;
   const { stemWidth } = zooShape(parsed);
-  const depth = parsed.dataset === 'cifar' ? `, depth ${parsed.config.depth}` : '';
+  const depth = parsed.kind === 'cifar' ? `, depth ${parsed.config.depth}` : '';
   throw new RangeError(
     `model '${name}' (stem width ${stemWidth}${depth}, ${numClasses} classes, ${inChannels} input channels) ` +
       `would hold up to ${bound.toExponential(2)} values, over the limit of ${MAX_MODEL_VALUES.toLocaleString('en-US')} ` +

@@ -52,6 +52,12 @@ export interface Pool2DAttrs {
   pad: readonly [number, number, number, number];
 }
 
+/** Bounds of Clip and ClipGrad. */
+export interface ClipAttrs {
+  min: number;
+  max: number;
+}
+
 /** Attributes of the fused, in-place SGD update. */
 export interface SGDAttrs {
   lr: number;
@@ -81,6 +87,16 @@ export interface KernelDefs {
   Relu: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
   /** 1 where x > 0, else 0 (the derivative of ReLU). */
   Step: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /**
+   * min(max(x, min), max) on float32 (ReLU6 is min 0, max 6); NaN stays NaN, as ReLU keeps it.
+   * Either bound may be infinite; min ≤ max.
+   */
+  Clip: { inputs: UnaryInputs; attrs: ClipAttrs; outputs: TensorInfo };
+  /**
+   * The gradient of Clip: dy where min < x < max, else 0 (NaN x gives 0), as PyTorch's
+   * hardtanh/ReLU6 backward. One pass instead of the four a composition of compares would take.
+   */
+  ClipGrad: { inputs: { dy: TensorInfo; x: TensorInfo }; attrs: ClipAttrs; outputs: TensorInfo };
   Exp: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
   Log: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
   Sqrt: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
@@ -246,6 +262,19 @@ export interface KernelDefs {
     outputs: readonly [TensorInfo, TensorInfo];
   };
 
+  // Random numbers.
+  /**
+   * Counter-based ("stateless") uniform samples in [0, 1), float32 with 24 random bits: element
+   * i of the output is a pure function of the int32 key [2] (seed, counter) and i, the same on
+   * every backend (random/stateless.ts defines it). The key lives on the device, so a training
+   * step draws without a host round trip and a checkpoint that saves the key resumes exactly.
+   */
+  StatelessRandomUniform: {
+    inputs: { key: TensorInfo };
+    attrs: { shape: readonly number[] };
+    outputs: TensorInfo;
+  };
+
   // Optimisation.
   /**
    * In place, as PyTorch's SGD: g = grad + wd·param; v = momentum·v + (1 − dampening)·g (v = g on
@@ -282,6 +311,8 @@ const KERNELS = {
   Neg: true,
   Relu: true,
   Step: true,
+  Clip: true,
+  ClipGrad: true,
   Exp: true,
   Log: true,
   Sqrt: true,
@@ -314,6 +345,7 @@ const KERNELS = {
   SoftmaxCrossEntropy: true,
   OneHot: true,
   TopK: true,
+  StatelessRandomUniform: true,
   SGDUpdate: true,
 } as const satisfies Record<KernelName, true>;
 

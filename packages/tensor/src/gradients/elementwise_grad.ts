@@ -1,5 +1,16 @@
 import { registerGradient } from '../engine/engine.js';
-import { cast, div, greaterEqual, mul, neg, pow, square, step, sub } from '../ops/elementwise.js';
+import {
+  cast,
+  clipGrad,
+  div,
+  greaterEqual,
+  mul,
+  neg,
+  pow,
+  square,
+  step,
+  sub,
+} from '../ops/elementwise.js';
 import { reduceTo } from './util.js';
 
 registerGradient('Add', ([dy], { a, b }) => ({
@@ -35,6 +46,15 @@ registerGradient('Step', () => ({}));
 registerGradient('Neg', ([dy]) => ({ x: () => neg(dy!) }));
 registerGradient('Identity', ([dy]) => ({ x: () => dy! }));
 registerGradient('Relu', ([dy], { x }) => ({ x: () => mul(dy!, step(x)) }));
+registerGradient('Clip', ([dy], { x }, _out, { min, max }) => ({
+  x: () => clipGrad(dy!, x, min, max),
+}));
+// Linear in dy; piecewise constant in x, whose gradient is zero wherever it is defined.
+registerGradient('ClipGrad', ([ddy], { x }, _out, { min, max }) => ({
+  dy: () => clipGrad(ddy!, x, min, max),
+}));
+// Samples depend on the key only through integer hashing: nothing to differentiate.
+registerGradient('StatelessRandomUniform', () => ({}));
 registerGradient('Exp', ([dy], _in, [y]) => ({ x: () => mul(dy!, y!) }));
 registerGradient('Log', ([dy], { x }) => ({ x: () => div(dy!, x) }));
 registerGradient('Sqrt', ([dy], _in, [y]) => ({ x: () => div(dy!, mul(y!, 2)) }));

@@ -1,5 +1,5 @@
 import { assertDType, type DType } from '../core/dtype.js';
-import { broadcastShapes } from '../core/shape.js';
+import { broadcastShapes, fmtShape, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { assertFloat, assertTensor, asTensor, run, type TensorLike } from './util.js';
 
@@ -99,4 +99,39 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor(x, 'cast', 'x');
   assertDType(dtype, 'cast');
   return run('Cast', { x }, { dtype });
+}
+
+function checkBounds(op: string, min: number, max: number): void {
+  if (Number.isNaN(min) || Number.isNaN(max) || !(min <= max))
+    throw new Error(`${op}: needs min ≤ max (neither NaN), got min ${min} and max ${max}`);
+}
+
+/**
+ * min(max(x, min), max), elementwise, on float32; NaN stays NaN. Its gradient passes dy where
+ * min < x < max and is 0 elsewhere (as PyTorch's hardtanh).
+ */
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  assertTensor(x, 'clip', 'x');
+  assertFloat(x, 'clip', 'x');
+  checkBounds('clip', min, max);
+  return run('Clip', { x }, { min, max });
+}
+
+/** ReLU6: min(max(x, 0), 6), the activation of MobileNetV2 and IGCV3 (MXNet's clip(0, 6)). */
+export function relu6(x: Tensor): Tensor {
+  return clip(x, 0, 6);
+}
+
+/** dy where min < x < max, else 0: the gradient of `clip` for upstream gradient dy. */
+export function clipGrad(dy: Tensor, x: Tensor, min: number, max: number): Tensor {
+  assertTensor(dy, 'clipGrad', 'dy');
+  assertTensor(x, 'clipGrad', 'x');
+  assertFloat(dy, 'clipGrad', 'dy');
+  assertFloat(x, 'clipGrad', 'x');
+  if (!shapesEqual(dy.shape, x.shape))
+    throw new Error(
+      `clipGrad: 'dy' ${fmtShape(dy.shape)} and 'x' ${fmtShape(x.shape)} must have the same shape`,
+    );
+  checkBounds('clipGrad', min, max);
+  return run('ClipGrad', { dy, x }, { min, max });
 }

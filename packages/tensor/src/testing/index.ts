@@ -26,6 +26,7 @@ import '../gradients/index.js';
 import { makeKit } from './kit.js';
 import { type ConformanceOptions, resolveOptions } from './options.js';
 import { batchNormSuite } from './suites/batchnorm.js';
+import { clipSuite } from './suites/clip.js';
 import { convSuite } from './suites/conv.js';
 import { elementwiseSuite } from './suites/elementwise.js';
 import { errorsSuite } from './suites/errors.js';
@@ -38,6 +39,7 @@ import { matmulSuite } from './suites/matmul.js';
 import { memorySuite } from './suites/memory.js';
 import { missingKernelSuite } from './suites/missing.js';
 import { poolSuite } from './suites/pool.js';
+import { randomSuite } from './suites/random.js';
 import { reduceSuite } from './suites/reduce.js';
 import { sgdSuite } from './suites/sgd.js';
 import { topkSuite } from './suites/topk.js';
@@ -97,6 +99,7 @@ export function runBackendConformance(options: ConformanceOptions): void {
 
     kernelTableSuite(kit);
     elementwiseSuite(kit);
+    clipSuite(kit);
     int32Suite(kit);
     reduceSuite(kit);
     layoutSuite(kit);
@@ -108,6 +111,7 @@ export function runBackendConformance(options: ConformanceOptions): void {
     lossSuite(kit);
     topkSuite(kit);
     sgdSuite(kit);
+    randomSuite(kit);
     memorySuite(kit);
     errorsSuite(kit);
     missingKernelSuite(kit, () => registered);

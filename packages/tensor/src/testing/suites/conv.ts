@@ -211,6 +211,7 @@ export function convSuite(kit: Kit): void {
         sIn: number;
         sOut: number;
         pad: number;
+        stride?: number;
       }[] = [
         {
           name: 'IGC secondary L=3, M=4',
@@ -231,15 +232,42 @@ export function convSuite(kit: Kit): void {
           pad: 1,
         },
         { name: 'in only', x: [2, 8, 2, 2], w: [4, 4, 1, 1], groups: 2, sIn: 4, sOut: 1, pad: 0 },
+        // IGCV3: the 2-group permutation after the expansion, folded into the depthwise conv.
+        {
+          name: 'depthwise, 2-group permutation in',
+          x: [2, 8, 5, 5],
+          w: [8, 1, 3, 3],
+          groups: 8,
+          sIn: 2,
+          sOut: 1,
+          pad: 1,
+        },
+        {
+          name: 'depthwise stride 2, 2-group permutation in',
+          x: [1, 12, 6, 7],
+          w: [12, 1, 3, 3],
+          groups: 12,
+          sIn: 2,
+          sOut: 1,
+          pad: 1,
+          stride: 2,
+        },
       ];
       for (const f of folded) {
+        const stride = f.stride ?? 1;
         const geo: Conv2DAttrs = {
-          stride: [1, 1],
+          stride: [stride, stride],
           pad: [f.pad, f.pad, f.pad, f.pad],
           dilation: [1, 1],
           groups: f.groups,
         };
-        const opts = { padding: f.pad, groups: f.groups, inShuffle: f.sIn, outShuffle: f.sOut };
+        const opts = {
+          stride,
+          padding: f.pad,
+          groups: f.groups,
+          inShuffle: f.sIn,
+          outShuffle: f.sOut,
+        };
         const reference = (x: Nd, w: Nd, b: Nd | undefined) =>
           refShuffle(ref.conv2d(refShuffle(x, f.sIn), w, b, geo), f.sOut);
         kit.test(`Conv2D ${f.name}`, ['Conv2D'], async () => {
