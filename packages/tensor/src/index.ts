@@ -20,11 +20,14 @@ export { BYTES_PER_ELEMENT, type DType, type TypedArray } from './core/dtype.js'
 export {
   type Conv2DAttrs,
   KERNEL_NAMES,
+  KERNEL_SPECS,
   type KernelAttrs,
   type KernelDefs,
   type KernelInputs,
   type KernelName,
   type KernelOutputs,
+  type KernelSpec,
+  type MutatedInputs,
   type Pool2DAttrs,
   type SGDAttrs,
 } from './core/kernel_names.js';
