@@ -7,6 +7,15 @@
 // in the package's README. An example that needs another of our packages beside it (a backend:
 // @igcnet/tensor ships none) names it in the marker, as the README's install line does:
 //   <!-- example: runs in CI (scripts/pack-smoke.mjs) with @igcnet/cpu -->
+//
+// Then the backend contract, from outside: tests/outside-backend (a backend with its own storage
+// that delegates every kernel to @igcnet/cpu, written with no casts) is copied beside the
+// installed tarballs, type-checked there with its own tsconfig.json and the README examples
+// marked with
+//   <!-- backend example: type-checked in CI beside tests/outside-backend (scripts/pack-smoke.mjs) -->
+// (in the root README and the packed READMEs; they import its ./my-backend.js), and its tests run:
+// the whole conformance kit, as a backend author would run it. Its devDependencies that are not
+// workspace packages (vitest, typescript, @types/node) are installed with the tarballs.
 // Node built-ins only.
 //
 //   node scripts/pack-smoke.mjs [--keep]     (--keep leaves the scratch folder in place)
@@ -14,6 +23,7 @@
 // Run it after `pnpm build`: it packs what is in each package's dist/.
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -25,7 +35,7 @@ import {
 } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
@@ -34,7 +44,21 @@ export const MARKER = '<!-- example: runs in CI (scripts/pack-smoke.mjs) -->';
 /** MARKER, optionally naming the workspace packages the example is installed with. */
 const MARKER_LINE =
   /^<!-- example: runs in CI \(scripts\/pack-smoke\.mjs\)(?: with ((?:@[\w.-]+\/[\w.-]+)(?:,? @[\w.-]+\/[\w.-]+)*))? -->$/;
+/**
+ * Precedes a README block that must type-check beside tests/outside-backend's MyBackend; `as
+ * FILE.ts` names the file it is written to (another example may import it; a `*.test.ts` runs
+ * with the others), else it is `readme-<n>.ts`.
+ */
+export const BACKEND_MARKER =
+  '<!-- backend example: type-checked in CI beside tests/outside-backend (scripts/pack-smoke.mjs) -->';
+const BACKEND_MARKER_LINE =
+  /^<!-- backend example: type-checked in CI beside tests\/outside-backend \(scripts\/pack-smoke\.mjs\)(?: as ([\w-]+(?:\.[\w-]+)*\.ts))? -->$/;
+/** The outside backend's project, copied into the scratch folder (see the header). */
+const OUTSIDE_DIR = join(ROOT, 'tests', 'outside-backend');
+const OUTSIDE_FILES = ['src', 'tsconfig.json', 'vitest.config.ts'];
 const EXAMPLE_TIMEOUT_MS = 180_000;
+/** The outside backend's test run: the whole conformance kit (seconds on a laptop). */
+const OUTSIDE_TIMEOUT_MS = 300_000;
 const INSTALL_TIMEOUT_MS = 420_000;
 const IS_WIN = process.platform === 'win32';
 /**
@@ -237,9 +261,10 @@ export function checkTarball(files, versions) {
     if (!names.includes(entry))
       problems.push(`'${entry}' (named in package.json) is not in the tarball`);
   }
+  // Sources may ship (src/, for the stack traces and doc pointers below); tests may not.
   const leaked = names.filter(
     (n) =>
-      /^(src|test|tests|__tests__|bench)\//.test(n) ||
+      /^(test|tests|__tests__|bench)\//.test(n) ||
       /(^|\/)__tests__\//.test(n) ||
       /\.(test|spec|bench)\.[cm]?[jt]sx?$/.test(n) ||
       /(^|\/)(vitest|tsup)\.config\./.test(n),
@@ -253,23 +278,75 @@ export function checkTarball(files, versions) {
   }
   if (leaked.length > 0) {
     problems.push(
-      `sources or tests in the tarball: ${leaked.slice(0, 5).join(', ')}${leaked.length > 5 ? ', …' : ''}`,
+      `tests, benchmarks or build configs in the tarball: ${leaked.slice(0, 5).join(', ')}${leaked.length > 5 ? ', …' : ''}`,
     );
+  }
+  problems.push(...unresolvedSources(files, names), ...missingDocPaths(files, names));
+  return problems;
+}
+
+/**
+ * Source maps whose sources a stack trace or an editor cannot open: where the package ships
+ * src/, every source a map names must be in the tarball; where it does not, the map must carry
+ * the text (sourcesContent).
+ */
+function unresolvedSources(files, names) {
+  const have = new Set(names);
+  const shipsSources = names.some((n) => n.startsWith('src/'));
+  const problems = [];
+  for (const name of names) {
+    if (!/^dist\/.*\.map$/.test(name)) continue;
+    let map;
+    try {
+      map = JSON.parse(files.get(`package/${name}`).toString('utf8'));
+    } catch {
+      problems.push(`${name} is not JSON`);
+      continue;
+    }
+    const missing = (map.sources ?? []).filter((src, i) => {
+      const at = posix.normalize(posix.join(posix.dirname(name), src));
+      return shipsSources ? !have.has(at) : typeof map.sourcesContent?.[i] !== 'string';
+    });
+    if (missing.length > 0) {
+      problems.push(
+        shipsSources
+          ? `${name} names ${missing.slice(0, 3).join(', ')}, not in the tarball (stack traces would point at missing files)`
+          : `${name} has no sourcesContent for ${missing.slice(0, 3).join(', ')} (and the package ships no src/)`,
+      );
+    }
   }
   return problems;
 }
 
-/** The example block after MARKER: { lang, code, line, with } or an error string. */
-export function extractExample(readme) {
-  const lines = readme.split(/\r?\n/);
-  const at = lines.findIndex((l) => MARKER_LINE.test(l.trim()));
-  if (at === -1) return `README.md has no line '${MARKER}'`;
-  const companions = (MARKER_LINE.exec(lines[at].trim())[1] ?? '').split(/,? /).filter(Boolean);
-  for (let i = at + 1; i < lines.length; i++) {
+/**
+ * Paths the shipped Markdown names in backticks (\`dist/core/backend.d.ts\`, \`src/core/…\`) that
+ * are not in the tarball: dist/ paths always, src/ paths where the package ships src/ (a package
+ * that does not describes its repository layout).
+ */
+function missingDocPaths(files, names) {
+  const have = new Set(names);
+  const shipsSources = names.some((n) => n.startsWith('src/'));
+  const problems = [];
+  for (const doc of names.filter((n) => !n.includes('/') && n.endsWith('.md'))) {
+    const text = files.get(`package/${doc}`).toString('utf8');
+    for (const m of text.matchAll(/`((?:src|dist)\/[\w./-]+\.[\w.]+)`/g)) {
+      const path = m[1];
+      if (path.startsWith('src/') && !shipsSources) continue;
+      if (!have.has(path)) problems.push(`${doc} names \`${path}\`, which is not in the tarball`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/**
+ * The first fenced code block at or after line index `from` of `lines`: { lang (as tagged, lower
+ * case), body, line (1-based) }, or an error string.
+ */
+function codeBlockAfter(lines, from, file) {
+  for (let i = from; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i]);
     if (!open) continue;
     const fence = open[2];
-    const lang = open[3].toLowerCase();
     const body = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
@@ -278,16 +355,53 @@ export function extractExample(readme) {
         lines[j].slice(Math.min(open[1].length, lines[j].length - lines[j].trimStart().length)),
       );
     }
-    if (j === lines.length) return `README.md: the code block at line ${i + 1} is not closed`;
-    if (['js', 'javascript', 'mjs', 'ts', 'typescript', 'mts'].includes(lang)) {
-      return { lang: 'js', code: `${body.join('\n')}\n`, line: i + 1, with: companions };
-    }
-    if (['sh', 'bash', 'shell', 'console'].includes(lang)) {
-      return { lang: 'sh', code: `${body.join('\n')}\n`, line: i + 1, with: companions };
-    }
-    return `README.md: the first code block after the example marker (line ${i + 1}) is tagged '${lang}', not js, ts or sh`;
+    if (j === lines.length) return `${file}: the code block at line ${i + 1} is not closed`;
+    return { lang: open[3].toLowerCase(), body: `${body.join('\n')}\n`, line: i + 1 };
   }
-  return 'README.md: no code block after the example marker';
+  return `${file}: no code block after the example marker`;
+}
+
+/** The example block after MARKER: { lang, code, line, with } or an error string. */
+export function extractExample(readme) {
+  const lines = readme.split(/\r?\n/);
+  const at = lines.findIndex((l) => MARKER_LINE.test(l.trim()));
+  if (at === -1) return `README.md has no line '${MARKER}'`;
+  const companions = (MARKER_LINE.exec(lines[at].trim())[1] ?? '').split(/,? /).filter(Boolean);
+  const block = codeBlockAfter(lines, at + 1, 'README.md');
+  if (typeof block === 'string') return block;
+  const { lang, body, line } = block;
+  if (['js', 'javascript', 'mjs', 'ts', 'typescript', 'mts'].includes(lang)) {
+    return { lang: 'js', code: body, line, with: companions };
+  }
+  if (['sh', 'bash', 'shell', 'console'].includes(lang)) {
+    return { lang: 'sh', code: body, line, with: companions };
+  }
+  return `README.md: the first code block after the example marker (line ${line}) is tagged '${lang}', not js, ts or sh`;
+}
+
+/**
+ * Every TypeScript block after a BACKEND_MARKER line of `markdown` (from `file`): a list of
+ * { code, line, as? }, or an error string.
+ */
+export function extractBackendExamples(markdown, file) {
+  const lines = markdown.split(/\r?\n/);
+  const out = [];
+  for (let at = 0; at < lines.length; at++) {
+    const marker = BACKEND_MARKER_LINE.exec(lines[at].trim());
+    if (!marker) {
+      if (lines[at].includes('<!-- backend example')) {
+        return `${file}:${at + 1}: a backend example marker must read '${BACKEND_MARKER}' (optionally ending in 'as FILE.ts -->')`;
+      }
+      continue;
+    }
+    const block = codeBlockAfter(lines, at + 1, file);
+    if (typeof block === 'string') return block;
+    if (!['ts', 'typescript', 'mts'].includes(block.lang)) {
+      return `${file}: the block after the backend example marker (line ${block.line}) is tagged '${block.lang}', not ts`;
+    }
+    out.push({ code: block.body, line: block.line, ...(marker[1] ? { as: marker[1] } : {}) });
+  }
+  return out;
 }
 
 /**
@@ -334,6 +448,93 @@ function undeclaredDistImports(files, pkg) {
   return [...bad].map(([spec, file]) => `${file} imports '${spec}'`);
 }
 
+// ---- the outside backend -------------------------------------------------------------------------
+
+/**
+ * tests/outside-backend against the installed tarballs: copied into `appDir/outside-backend`
+ * with the backend examples (as src/readme-<n>.ts, beside its my-backend.ts), type-checked with
+ * its tsconfig.json, its tests run with vitest (the whole conformance kit), and the kit called
+ * under plain node, where it must say to run it under vitest. Resolves to a result like the
+ * examples' ({ name, ok, ms?, message?, stdout? }).
+ */
+async function outsideBackend(appDir, env, examples) {
+  const name = 'outside backend (tests/outside-backend)';
+  const start = Date.now();
+  const dir = join(appDir, 'outside-backend');
+  for (const f of OUTSIDE_FILES) cpSync(join(OUTSIDE_DIR, f), join(dir, f), { recursive: true });
+  const taken = new Set(readdirSync(join(dir, 'src')));
+  const written = [];
+  for (const [i, e] of examples.entries()) {
+    const file = e.as ?? `readme-${i + 1}.ts`;
+    if (taken.has(file)) {
+      return {
+        name,
+        ok: false,
+        message: `${e.from}:${e.line}: the example's file name ${file} is taken in ${relative(appDir, dir)}/src`,
+      };
+    }
+    taken.add(file);
+    writeFileSync(
+      join(dir, 'src', file),
+      `// From ${e.from}, the code block at line ${e.line}.\n${e.code}`,
+    );
+    written.push(`${file} (${e.from}:${e.line})`);
+  }
+  const bin = (tool) => join(appDir, 'node_modules', '.bin', tool);
+  const tsc = await runAsync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: dir, env });
+  if (tsc.code !== 0) {
+    return {
+      name,
+      ok: false,
+      message: `tsc -p tsconfig.json failed (examples: ${written.join(', ') || 'none'}):\n${tail(tsc.stdout || tsc.stderr, 25)}`,
+    };
+  }
+  const vitest = await runAsync(bin('vitest'), ['run'], {
+    cwd: dir,
+    env: { ...env, CI: 'true', NO_COLOR: '1' },
+    timeout: OUTSIDE_TIMEOUT_MS,
+  });
+  const summary = vitest.stdout
+    .split('\n')
+    .filter((l) => /^\s*(Test Files|Tests)\s/.test(l))
+    .map((l) => l.trim());
+  if (vitest.code !== 0) {
+    return {
+      name,
+      ok: false,
+      message: `vitest run failed:\n${tail(vitest.stdout + vitest.stderr, 30)}`,
+    };
+  }
+  // The kit under plain node: an error that says what to do, not vitest's internals.
+  const plain = await runAsync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { runBackendConformance } from '@igcnet/tensor/testing'; runBackendConformance({ name: 'x', factory: () => { throw new Error('unused'); } });",
+    ],
+    { cwd: appDir, env },
+  );
+  const advice = 'call it at the top level of a test file';
+  if (plain.code === 0 || !plain.stderr.includes(advice)) {
+    return {
+      name,
+      ok: false,
+      message: `the kit under plain node exited with ${plain.code} without saying '${advice}':\n${tail(plain.stderr || plain.stdout)}`,
+    };
+  }
+  return {
+    name,
+    ok: true,
+    ms: Date.now() - start,
+    stdout: [
+      `type-checked with ${written.length} README backend examples: ${written.join(', ')}`,
+      ...summary,
+      'under plain node the kit says to run it under vitest',
+    ].join('\n'),
+  };
+}
+
 // ---- main ----------------------------------------------------------------------------------------
 
 async function main(argv) {
@@ -368,6 +569,19 @@ async function main(argv) {
       packages.push({ dir, pkg, name: pkg.name });
     }
     const versions = new Map(packages.map((p) => [p.name, p.pkg.version]));
+    /** { code, line, from } of every backend example, the root README's first. */
+    const backendExamples = [];
+    const rootExamples = extractBackendExamples(
+      readFileSync(join(ROOT, 'README.md'), 'utf8'),
+      'README.md',
+    );
+    if (typeof rootExamples === 'string') throw new Error(rootExamples);
+    backendExamples.push(...rootExamples.map((e) => ({ ...e, from: 'README.md' })));
+    // What the outside backend's project installs beside the tarballs (vitest, typescript, …).
+    const outsidePkg = JSON.parse(readFileSync(join(OUTSIDE_DIR, 'package.json'), 'utf8'));
+    const outsideDeps = Object.entries(outsidePkg.devDependencies ?? {})
+      .filter(([name]) => !versions.has(name))
+      .map(([name, range]) => `${name}@${range}`);
     console.log(`pack-smoke: ${packages.length} packages, scratch folder ${scratch}`);
 
     // 1. Pack.
@@ -409,6 +623,13 @@ async function main(argv) {
         continue;
       }
       p.example = example;
+      for (const doc of ['README.md', 'BACKENDS.md']) {
+        const text = files.get(`package/${doc}`)?.toString('utf8');
+        if (text === undefined) continue;
+        const found = extractBackendExamples(text, `${p.name}/${doc}`);
+        if (typeof found === 'string') p.error = found;
+        else backendExamples.push(...found.map((e) => ({ ...e, from: `${p.name}/${doc}` })));
+      }
     }
     const tarballsOk = packages.filter((p) => p.tarball);
     console.log(`packed ${tarballsOk.length}/${packages.length} in ${Date.now() - t0} ms`);
@@ -432,7 +653,13 @@ async function main(argv) {
       )}\n`,
     );
     const tInstall = Date.now();
-    const npmArgs = ['install', '--no-audit', '--no-fund', ...tarballsOk.map((p) => p.tarball)];
+    const npmArgs = [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      ...tarballsOk.map((p) => p.tarball),
+      ...outsideDeps,
+    ];
     // Keep pnpm's script environment (npm_config_* and friends) away from npm.
     const npmEnv = Object.fromEntries(
       Object.entries(process.env).filter(
@@ -515,6 +742,11 @@ async function main(argv) {
       }
       return { name: p.name, ok: true, ms, stdout: r.stdout };
     });
+    jobs.push(
+      installError
+        ? Promise.resolve({ name: 'outside backend', ok: false, message: installError })
+        : outsideBackend(appDir, env, backendExamples),
+    );
     for (const r of await Promise.all(jobs)) {
       results.push(r);
       if (r.ok) {

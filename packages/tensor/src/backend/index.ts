@@ -29,11 +29,14 @@ export {
   type BinaryInputs,
   type Conv2DAttrs,
   KERNEL_NAMES,
+  KERNEL_SPECS,
   type KernelAttrs,
   type KernelDefs,
   type KernelInputs,
   type KernelName,
   type KernelOutputs,
+  type KernelSpec,
+  type MutatedInputs,
   type NoAttrs,
   type Pool2DAttrs,
   type SGDAttrs,
@@ -57,4 +60,11 @@ export {
   type Pool2DGeometry,
   pool2dGeometry,
 } from './conv.js';
+export {
+  buildKernelTable,
+  kernelInputList,
+  kernelOutputList,
+  mapKernelInputs,
+  mapKernelOutputs,
+} from './kernels.js';
 export { type MatMulGeometry, matmulGeometry } from './matmul.js';

@@ -68,28 +68,66 @@ export interface SGDAttrs {
 }
 
 /**
- * Every kernel of the contract: its inputs, attributes and outputs. A backend registers an
- * implementation for any subset; running a kernel it lacks is an error that names the kernel.
+ * Every kernel of the contract: its inputs, attributes and outputs, with its semantics in the doc
+ * comment. A backend registers an implementation for any subset; running a kernel it lacks is an
+ * error that names the kernel.
+ *
+ * What holds for every kernel unless its comment says otherwise:
+ * - The op checked everything its comment lists (dtypes, ranks, shapes, attribute ranges) before
+ *   the kernel runs: a kernel may assume it and need not check it again.
+ * - float32 only. Kernels that also take int32 say so; an output has its input's dtype.
+ * - Inputs are read-only and every output is fresh storage (see `Backend` for output ownership);
+ *   `KERNEL_SPECS[name].mutates` lists the inputs a kernel writes in place (SGDUpdate's only).
+ * - Shapes are row-major, images NCHW, conv weights OIHW. Any dimension may be 0 unless stated.
+ * - Tolerances: the conformance kit compares float32 results with float64 references within
+ *   `atol + rtol·max|reference|` (defaults 1e-5 and 1e-4), so a backend may reorder sums;
+ *   comments that say "exactly" are compared bit for bit.
  */
 export interface KernelDefs {
-  // Elementwise, binary, broadcasting. Both inputs have the same dtype; the output has it too.
+  // ---- Elementwise, binary ---------------------------------------------------------------------
+  /**
+   * a + b, broadcasting NumPy-style (the op checked that the shapes broadcast; the output has the
+   * broadcast shape). float32 and int32 (both inputs have the same dtype; int32 wraps on
+   * overflow, as two's complement).
+   */
   Add: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** a − b, broadcasting; float32 and int32 (wraps), as Add. */
   Sub: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** a · b, broadcasting; float32 and int32 (the low 32 bits of the product, as `Math.imul`). */
   Mul: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
-  /** Float division; on int32, floor division (as NumPy's `//`). */
+  /**
+   * a / b, broadcasting. float32: IEEE division (x/0 is ±∞, 0/0 NaN). int32: floor division, as
+   * NumPy's `//` (−7 // 2 = −4, 7 // −2 = −4); an int32 division by zero is backend-defined.
+   */
   Div: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /**
+   * max(a, b), broadcasting; float32 and int32. Exact (it selects one operand). With a NaN operand
+   * the result is backend-defined (the CPU returns the NaN).
+   */
   Maximum: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
-  /** 1 where a >= b, else 0, as float32. */
+  /**
+   * 1 where a ≥ b, else 0, broadcasting. Inputs float32 or int32; the output is float32 always.
+   * Exact; a NaN operand compares false (0).
+   */
   GreaterEqual: { inputs: BinaryInputs; attrs: NoAttrs; outputs: TensorInfo };
 
-  // Elementwise, unary. Neg and Square also take int32.
+  // ---- Elementwise, unary (the output has x's shape) -------------------------------------------
+  /** −x; float32 and int32 (−(−2³¹) wraps to −2³¹). Exact; −0 for +0. */
   Neg: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /**
+   * max(x, 0); float32 and int32. Exact, with these float32 edge values (the kit checks each):
+   * −0 gives +0 (not −0), NaN stays NaN, −∞ gives 0, +∞ stays +∞, tiny and huge values of either
+   * sign are kept or zeroed exactly.
+   */
   Relu: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
-  /** 1 where x > 0, else 0 (the derivative of ReLU). */
+  /**
+   * 1 where x > 0, else 0 (ReLU's derivative, with 0 at 0); float32 and int32, output in x's
+   * dtype. Exact: ±0 and NaN give 0, +∞ gives 1.
+   */
   Step: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
   /**
-   * min(max(x, min), max) on float32 (ReLU6 is min 0, max 6); NaN stays NaN, as ReLU keeps it.
-   * Either bound may be infinite; min ≤ max.
+   * min(max(x, min), max) on float32 (ReLU6 is min 0, max 6). Exact (it selects x or a bound);
+   * NaN stays NaN, as ReLU keeps it. Either bound may be infinite; the op checked min ≤ max.
    */
   Clip: { inputs: UnaryInputs; attrs: ClipAttrs; outputs: TensorInfo };
   /**
@@ -97,57 +135,116 @@ export interface KernelDefs {
    * hardtanh/ReLU6 backward. One pass instead of the four a composition of compares would take.
    */
   ClipGrad: { inputs: { dy: TensorInfo; x: TensorInfo }; attrs: ClipAttrs; outputs: TensorInfo };
+  /** eˣ; float32. */
   Exp: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** Natural logarithm; float32 (log 0 = −∞, negative x gives NaN: the op does not check). */
   Log: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** √x; float32 (negative x gives NaN: the op does not check). */
   Sqrt: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** x·x; float32 and int32 (the low 32 bits of the square, as `Math.imul`). */
   Square: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /**
+   * x^exponent for a finite scalar exponent (checked); float32. Negative bases with integer
+   * exponents keep their sign ((−2)³ = −8); a negative base with a fractional exponent gives NaN,
+   * and exponent 0 gives 1 everywhere (0⁰ = 1), as `Math.pow`.
+   */
   PowScalar: { inputs: UnaryInputs; attrs: { exponent: number }; outputs: TensorInfo };
+  /**
+   * Converts to `dtype`, exactly: float32 → int32 truncates toward zero (−2.7 → −2, −0.5 → 0;
+   * NaN and values outside the int32 range are backend-defined); int32 → float32 rounds to the
+   * nearest float32 (exact up to 2²⁴). To x's own dtype it is a copy into fresh storage.
+   */
   Cast: { inputs: UnaryInputs; attrs: { dtype: DType }; outputs: TensorInfo };
-  /** A copy into fresh storage. */
+  /** A copy of x into fresh storage (the op `clone`); any dtype, bit for bit. */
   Identity: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
 
-  // Reductions over sorted, distinct axes.
+  // ---- Reductions ------------------------------------------------------------------------------
+  /**
+   * Sum over `axes`: sorted, distinct, in range (the op normalised negative axes), possibly empty
+   * (a copy) or all of them (a scalar, shape [] unless `keepDims`). `keepDims` keeps each
+   * reduced axis as size 1. float32 (any summation order within the tolerance; the kit sums rows
+   * of 4099) and int32 (exact, wrapping). The sum over an empty axis is 0.
+   */
   Sum: {
     inputs: UnaryInputs;
     attrs: { axes: readonly number[]; keepDims: boolean };
     outputs: TensorInfo;
   };
+  /**
+   * Maximum over `axes`, shaped as Sum; float32 and int32, exact. The op checked that no reduced
+   * axis is empty. With NaN in a window the result is backend-defined.
+   */
   Max: {
     inputs: UnaryInputs;
     attrs: { axes: readonly number[]; keepDims: boolean };
     outputs: TensorInfo;
   };
-  /** Index of the first maximum along one axis, as int32; the axis is removed. */
+  /**
+   * Index of the first maximum along `axis` (in range, non-negative, not empty: checked), as
+   * int32; the axis is removed. float32 and int32 inputs. Ties go to the lowest index.
+   */
   ArgMax: { inputs: UnaryInputs; attrs: { axis: number }; outputs: TensorInfo };
 
-  // Layout.
+  // ---- Layout (any dtype; data moves bit for bit) -----------------------------------------------
+  /**
+   * Permutes axes: output axis i is input axis `perm[i]` (a permutation of x's axes: checked), so
+   * out.shape[i] = x.shape[perm[i]].
+   */
   Transpose: { inputs: UnaryInputs; attrs: { perm: readonly number[] }; outputs: TensorInfo };
+  /**
+   * Joins `xs` (one or more tensors of one dtype and rank, equal on every axis but `axis`:
+   * checked) along `axis` (normalised to 0…rank−1), in order.
+   */
   Concat: { inputs: { xs: readonly TensorInfo[] }; attrs: { axis: number }; outputs: TensorInfo };
+  /**
+   * The block of `size` starting at `begin`, one entry per axis (integers with
+   * 0 ≤ begin, 0 ≤ size and begin + size ≤ the axis: checked; −1 sizes resolved by the op).
+   */
   Slice: {
     inputs: UnaryInputs;
     attrs: { begin: readonly number[]; size: readonly number[] };
     outputs: TensorInfo;
   };
+  /**
+   * Adds `paddings[i] = [before, after]` cells of `value` on each axis (non-negative integers, one
+   * pair per axis: checked). On int32 `value` is an integer in the int32 range (checked).
+   */
   Pad: {
     inputs: UnaryInputs;
     attrs: { paddings: readonly (readonly [number, number])[]; value: number };
     outputs: TensorInfo;
   };
   /**
-   * The IGC interleave on axis 1 of C channels: out[:, b*g + a] = in[:, a*(C/g) + b], i.e. the
-   * channel l*M+m moves to m*L+l for g = L, M = C/L.
+   * The IGC interleave on axis 1 of C channels (rank ≥ 2; `groups` divides C: checked):
+   * out[:, b*g + a] = in[:, a*(C/g) + b], i.e. the channel l*M+m moves to m*L+l for g = L,
+   * M = C/L. Shuffling with M undoes shuffling with L.
    */
   ChannelShuffle: { inputs: UnaryInputs; attrs: { groups: number }; outputs: TensorInfo };
 
-  // Linear algebra. a: [M,K] or [B,M,K] (transposed per the flags), b likewise; a batch of 1
-  // broadcasts.
+  // ---- Linear algebra --------------------------------------------------------------------------
+  /**
+   * op(a)·op(b), where op transposes the last two axes when its flag is set. Both operands have
+   * rank 2 ([M,K]·[K,N] → [M,N]) or both rank 3 ([B,M,K]·[B,K,N] → [B,M,N]), float32, with equal
+   * inner sizes K (checked; K may be 1). Rank 3: the batch sizes are equal, or one of them is 1
+   * and that operand broadcasts over the other's batch (checked), so [1,M,K]·[B,K,N] → [B,M,N].
+   */
   MatMul: {
     inputs: BinaryInputs;
     attrs: { transposeA: boolean; transposeB: boolean };
     outputs: TensorInfo;
   };
 
-  // Convolution, NCHW input, OIHW weight ([Cout, Cin/groups, kh, kw]).
+  // ---- Convolution (float32, NCHW input, OIHW weight) --------------------------------------------
+  /**
+   * 2-D cross-correlation (no kernel flip, as every framework) of x [N, Cin, H, W] with the weight
+   * w [Cout, Cin/groups, kh, kw] (OIHW), plus an optional bias [Cout]: y [N, Cout, outH, outW],
+   * y[n, co, i, j] = bias[co] + Σ x[n, g·Cin/groups + ci, i·sh − padTop + ky·dh,
+   * j·sw − padLeft + kx·dw] · w[co, ci, ky, kx] over ci, ky, kx, where g = co div (Cout/groups)
+   * and cells outside the image are zero. `conv2dGeometry` gives outH and outW. The op checked
+   * the ranks, that groups divides Cin and Cout, that the window fits (outH, outW ≥ 1), the
+   * shuffles (see `Conv2DAttrs`) and the bias shape. With shuffles the kernel computes
+   * S_out(conv(S_in(x)) + bias): the bias is per row of w, added before the out-shuffle.
+   */
   Conv2D: {
     inputs: { x: TensorInfo; w: TensorInfo; bias?: TensorInfo };
     attrs: Conv2DAttrs;
@@ -157,8 +254,9 @@ export interface KernelDefs {
    * Inference-only convolution with its epilogue fused, as tfjs's FusedConv2D: y =
    * S_out(conv(S_in(x), w) + bias) as Conv2D computes it (bias per row of w), then batch norm
    * with the given running statistics per channel of y (gamma, beta, mean and variance all given,
-   * or none), then ReLU when `relu`. It has no gradient: `fusedConv2d` runs it only when nothing
-   * is being recorded, so a backend may implement it as one pass (WebGPU: a GEMM epilogue).
+   * or none; each [Cout], checked) as BatchNormInfer computes it with `eps` > 0, then ReLU when
+   * `relu` (exactly max(v, 0)). It has no gradient: `fusedConv2d` runs it only when nothing is
+   * being recorded, so a backend may implement it as one pass (WebGPU: a GEMM epilogue).
    */
   FusedConv2D: {
     inputs: {
@@ -173,32 +271,58 @@ export interface KernelDefs {
     attrs: Conv2DAttrs & { eps: number; relu: boolean };
     outputs: TensorInfo;
   };
-  /** Gradient of Conv2D with respect to its input, of shape `inputShape`. */
+  /**
+   * Gradient of Conv2D (shuffles included) with respect to its input: dx of shape `inputShape`
+   * from dy [N, Cout, outH, outW] and w. Each x cell gets the sum of dy·w over the taps that read
+   * it; cells no tap reads (a stride that skips them) get 0.
+   */
   Conv2DBackpropInput: {
     inputs: { dy: TensorInfo; w: TensorInfo };
     attrs: Conv2DAttrs & { inputShape: readonly [number, number, number, number] };
     outputs: TensorInfo;
   };
-  /** Gradient of Conv2D with respect to its weight, of shape `filterShape`. */
+  /**
+   * Gradient of Conv2D (shuffles included) with respect to its weight: dw of shape `filterShape`
+   * (OIHW), the sum of dy·x over the batch and every output cell. (The bias gradient is a Sum of
+   * dy over N, H and W, not a kernel.)
+   */
   Conv2DBackpropFilter: {
     inputs: { x: TensorInfo; dy: TensorInfo };
     attrs: Conv2DAttrs & { filterShape: readonly [number, number, number, number] };
     outputs: TensorInfo;
   };
 
-  // Pooling, NCHW.
+  // ---- Pooling (float32, NCHW, per channel) ----------------------------------------------------
+  /**
+   * Maximum over each window of x [N, C, H, W]; output [N, C, outH, outW] (`pool2dGeometry`).
+   * Padded cells never take part, so an all-negative window gives its largest real value; the op
+   * checked that each padding is smaller than the window (every window holds a real cell) and
+   * that the window fits.
+   */
   MaxPool: { inputs: UnaryInputs; attrs: Pool2DAttrs; outputs: TensorInfo };
-  /** Routes dy to the first maximum of each window of x. */
+  /**
+   * Gradient of MaxPool: dx shaped as x, where each window's dy goes to the first maximum of the
+   * window's real cells in row-major order (ties: the first), and overlapping windows add up.
+   */
   MaxPoolGrad: {
     inputs: { dy: TensorInfo; x: TensorInfo };
     attrs: Pool2DAttrs;
     outputs: TensorInfo;
   };
+  /**
+   * Mean over each window of x, as MaxPool's windows. The divisor is the window's cells inside
+   * the padded image when `countIncludePad` (PyTorch's count_include_pad=True, the op's default;
+   * windows that hang past the padding count only their cells within it), else its real cells.
+   */
   AvgPool: {
     inputs: UnaryInputs;
     attrs: Pool2DAttrs & { countIncludePad: boolean };
     outputs: TensorInfo;
   };
+  /**
+   * Gradient of AvgPool for an input of `inputShape`: each window's dy divided by that window's
+   * divisor (as AvgPool), added to each of its real cells.
+   */
   AvgPoolGrad: {
     inputs: { dy: TensorInfo };
     attrs: Pool2DAttrs & {
@@ -208,17 +332,23 @@ export interface KernelDefs {
     outputs: TensorInfo;
   };
 
-  // Batch normalisation over every axis but 1 (x is [N,C] or [N,C,H,W]; parameters are [C]).
-  /** Normalises with batch statistics; outputs y, the batch mean and the biased batch variance. */
+  // ---- Batch normalisation (float32, over every axis but 1) -------------------------------------
+  /**
+   * Normalises x ([N, C] or [N, C, H, W]; more than one value per channel: checked) with the
+   * batch statistics of each channel: y = γ·(x − mean)/√(var + eps) + β, with γ, β [C] and
+   * eps > 0 (checked). Outputs [y, mean, variance]: the batch mean [C] and the biased (÷ count)
+   * batch variance [C]. The op updates the running statistics from these with ops.
+   */
   BatchNormTrain: {
     inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
     attrs: { eps: number };
     outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
   };
   /**
-   * Gradient of BatchNormTrain for the batch `mean` and biased `variance` it returned: dx, dγ
-   * and dβ. One kernel rather than a chain of ops, because BN's backward is a large share of a
-   * training step.
+   * Gradient of BatchNormTrain for the batch `mean` and biased `variance` it returned: outputs
+   * [dx, dγ, dβ] with x̂ = (x − mean)/σ, σ = √(variance + eps), per channel over its count values:
+   * dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ·(dy − dβ/count − x̂·dγ/count). One kernel rather than a
+   * chain of ops, because BN's backward is a large share of a training step.
    */
   BatchNormTrainGrad: {
     inputs: {
@@ -231,7 +361,10 @@ export interface KernelDefs {
     attrs: { eps: number };
     outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
   };
-  /** Normalises with given (running) statistics. */
+  /**
+   * Normalises x ([N, C] or [N, C, H, W]) with given (running) statistics:
+   * y = γ·(x − mean)/√(variance + eps) + β per channel, every parameter [C] (checked).
+   */
   BatchNormInfer: {
     inputs: {
       x: TensorInfo;
@@ -244,25 +377,42 @@ export interface KernelDefs {
     outputs: TensorInfo;
   };
 
-  // Classification, along the last axis.
+  // ---- Classification (float32 unless stated, along the last axis) ------------------------------
+  /**
+   * Softmax along the last axis (rank ≥ 1: checked), computed stably: each row shifted by its
+   * maximum, so large logits (the kit uses ±40) do not overflow.
+   */
   Softmax: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
+  /** log(softmax(x)) along the last axis, as x − max − log Σ exp(x − max) (stable). */
   LogSoftmax: { inputs: UnaryInputs; attrs: NoAttrs; outputs: TensorInfo };
-  /** Per-row loss -log softmax(logits)[label]; logits [N,C] float32, labels [N] int32. */
+  /**
+   * Per-row loss −log softmax(logits)[label], stably, as [N] float32: logits [N, C] float32,
+   * labels [N] int32 (checked). Labels in [0, C) are the caller's promise, not checked; an
+   * out-of-range label's loss is backend-defined. The op reduces the rows (mean or sum).
+   */
   SoftmaxCrossEntropy: {
     inputs: { logits: TensorInfo; labels: TensorInfo };
     attrs: NoAttrs;
     outputs: TensorInfo;
   };
-  /** float32 one-hot rows of width `depth` for int32 indices; out-of-range indices give zeros. */
+  /**
+   * float32 one-hot rows: indices of any shape (int32: checked) give [...indices.shape, depth]
+   * with 1 at each index (depth ≥ 1: checked); indices outside [0, depth), negative ones
+   * included, give rows of zeros.
+   */
   OneHot: { inputs: { indices: TensorInfo }; attrs: { depth: number }; outputs: TensorInfo };
-  /** The k largest along the last axis, descending; ties keep the lower index first. */
+  /**
+   * The k largest along the last axis (rank ≥ 1, 1 ≤ k ≤ its size: checked), descending:
+   * outputs [values, indices], both shaped [..., k]; values in x's dtype (float32 or int32),
+   * indices int32. Ties keep the lower index first (a stable sort, exactly).
+   */
   TopK: {
     inputs: UnaryInputs;
     attrs: { k: number };
     outputs: readonly [TensorInfo, TensorInfo];
   };
 
-  // Random numbers.
+  // ---- Random numbers --------------------------------------------------------------------------
   /**
    * Counter-based ("stateless") uniform samples in [0, 1), float32 with 24 random bits: element
    * i of the output is a pure function of the int32 key [2] (seed, counter) and i, the same on
@@ -275,11 +425,14 @@ export interface KernelDefs {
     outputs: TensorInfo;
   };
 
-  // Optimisation.
+  // ---- Optimisation ----------------------------------------------------------------------------
   /**
-   * In place, as PyTorch's SGD: g = grad + wd·param; v = momentum·v + (1 − dampening)·g (v = g on
-   * the first step is the caller's business: pass dampening 0); step = nesterov ? g + momentum·v :
-   * v; param −= lr·step. With momentum 0, v is left untouched.
+   * In place (`mutates: ['param', 'velocity']`), as PyTorch's SGD, elementwise on float32 tensors
+   * of one shape (checked): g = grad + wd·param; v = momentum·v + (1 − dampening)·g (v = g on the
+   * first step is the caller's business: pass dampening 0); step = nesterov ? g + momentum·v :
+   * v; param −= lr·step. With momentum 0, v is left untouched. No outputs. The op makes sure no
+   * other tensor shares param's or velocity's storage before it runs the kernel, so writing
+   * into them changes no one else's values; nesterov comes with momentum > 0 and dampening 0.
    */
   SGDUpdate: {
     inputs: { param: TensorInfo; grad: TensorInfo; velocity: TensorInfo };
@@ -298,56 +451,85 @@ export type KernelAttrs<K extends KernelName> = KernelDefs[K]['attrs'];
 export type KernelOutputs<K extends KernelName> = KernelDefs[K]['outputs'];
 
 /**
- * Every kernel of the contract, once. `satisfies` makes a name added to KernelDefs but not here
- * (or the reverse) a compile error, so no kernel can drop out of the conformance coverage check.
+ * What the contract states of one kernel beyond its types, as data a backend can read at run
+ * time: a delegating, queuing or recording backend needs to know which inputs a kernel writes.
+ */
+export interface KernelSpec {
+  /**
+   * Names of the inputs the kernel writes in place (their storage holds new values when it
+   * returns), in `KernelDefs` order; empty for a kernel that only reads its inputs, which is
+   * every kernel but SGDUpdate. A backend that copies inputs (to a device, to a delegate) must
+   * copy these back; one that reorders work must treat them as written.
+   */
+  readonly mutates: readonly string[];
+}
+
+/** Names of the inputs kernel K writes in place (`never` for a kernel that writes none). */
+export type MutatedInputs<K extends KernelName> = (typeof KERNELS)[K]['mutates'][number];
+
+/**
+ * Every kernel of the contract, once, with its spec. `satisfies` makes a name added to
+ * KernelDefs but not here (or the reverse) a compile error, so no kernel can drop out of the
+ * conformance coverage check, and makes every kernel state which inputs it writes (names checked
+ * against its inputs).
  */
 const KERNELS = {
-  Add: true,
-  Sub: true,
-  Mul: true,
-  Div: true,
-  Maximum: true,
-  GreaterEqual: true,
-  Neg: true,
-  Relu: true,
-  Step: true,
-  Clip: true,
-  ClipGrad: true,
-  Exp: true,
-  Log: true,
-  Sqrt: true,
-  Square: true,
-  PowScalar: true,
-  Cast: true,
-  Identity: true,
-  Sum: true,
-  Max: true,
-  ArgMax: true,
-  Transpose: true,
-  Concat: true,
-  Slice: true,
-  Pad: true,
-  ChannelShuffle: true,
-  MatMul: true,
-  Conv2D: true,
-  FusedConv2D: true,
-  Conv2DBackpropInput: true,
-  Conv2DBackpropFilter: true,
-  MaxPool: true,
-  MaxPoolGrad: true,
-  AvgPool: true,
-  AvgPoolGrad: true,
-  BatchNormTrain: true,
-  BatchNormTrainGrad: true,
-  BatchNormInfer: true,
-  Softmax: true,
-  LogSoftmax: true,
-  SoftmaxCrossEntropy: true,
-  OneHot: true,
-  TopK: true,
-  StatelessRandomUniform: true,
-  SGDUpdate: true,
-} as const satisfies Record<KernelName, true>;
+  Add: { mutates: [] },
+  Sub: { mutates: [] },
+  Mul: { mutates: [] },
+  Div: { mutates: [] },
+  Maximum: { mutates: [] },
+  GreaterEqual: { mutates: [] },
+  Neg: { mutates: [] },
+  Relu: { mutates: [] },
+  Step: { mutates: [] },
+  Clip: { mutates: [] },
+  ClipGrad: { mutates: [] },
+  Exp: { mutates: [] },
+  Log: { mutates: [] },
+  Sqrt: { mutates: [] },
+  Square: { mutates: [] },
+  PowScalar: { mutates: [] },
+  Cast: { mutates: [] },
+  Identity: { mutates: [] },
+  Sum: { mutates: [] },
+  Max: { mutates: [] },
+  ArgMax: { mutates: [] },
+  Transpose: { mutates: [] },
+  Concat: { mutates: [] },
+  Slice: { mutates: [] },
+  Pad: { mutates: [] },
+  ChannelShuffle: { mutates: [] },
+  MatMul: { mutates: [] },
+  Conv2D: { mutates: [] },
+  FusedConv2D: { mutates: [] },
+  Conv2DBackpropInput: { mutates: [] },
+  Conv2DBackpropFilter: { mutates: [] },
+  MaxPool: { mutates: [] },
+  MaxPoolGrad: { mutates: [] },
+  AvgPool: { mutates: [] },
+  AvgPoolGrad: { mutates: [] },
+  BatchNormTrain: { mutates: [] },
+  BatchNormTrainGrad: { mutates: [] },
+  BatchNormInfer: { mutates: [] },
+  Softmax: { mutates: [] },
+  LogSoftmax: { mutates: [] },
+  SoftmaxCrossEntropy: { mutates: [] },
+  OneHot: { mutates: [] },
+  TopK: { mutates: [] },
+  StatelessRandomUniform: { mutates: [] },
+  SGDUpdate: { mutates: ['param', 'velocity'] },
+} as const satisfies {
+  readonly [K in KernelName]: { readonly mutates: readonly (keyof KernelInputs<K> & string)[] };
+};
+
+for (const spec of Object.values(KERNELS)) Object.freeze(Object.freeze(spec).mutates);
+Object.freeze(KERNELS);
+
+/**
+ * The spec of every kernel (frozen): `KERNEL_SPECS.SGDUpdate.mutates` is `['param', 'velocity']`.
+ */
+export const KERNEL_SPECS: { readonly [K in KernelName]: KernelSpec } = KERNELS;
 
 /** Every kernel name, for suites that check a backend's coverage. */
 export const KERNEL_NAMES: readonly KernelName[] = Object.keys(KERNELS) as KernelName[];

@@ -3,6 +3,7 @@
  * scopes and records the gradient tape. It is one module-level instance: tensors from any number
  * of backends share it.
  */
+import { kernelInputList, kernelOutputList } from '../backend/kernels.js';
 import type { Backend } from '../core/backend.js';
 import { BYTES_PER_ELEMENT, type DType, type TypedArray } from '../core/dtype.js';
 import type { KernelAttrs, KernelInputs, KernelName } from '../core/kernel_names.js';
@@ -124,9 +125,14 @@ class Engine {
     return t;
   }
 
-  /** Copies host values into a new tensor on the active backend. */
+  /**
+   * Copies host values into a new tensor on the active backend. `values` is the dtype's array
+   * (`Float32Array` or `Int32Array`) with one element per element of `shape`, within the
+   * backend's `limits`: `Backend.write` relies on all three.
+   */
   fromValues(values: TypedArray, shape: Shape, dtype: DType): Tensor {
     const backend = this.backend();
+    checkWrite(values, shape, dtype, backend);
     const dataId = backend.write(values, shape, dtype);
     return this.makeTensor({ dataId, shape, dtype }, backend);
   }
@@ -232,7 +238,8 @@ class Engine {
     attrs: KernelAttrs<K>,
   ): Tensor[] {
     const backend = this.backend();
-    const flat = flattenInputs(inputs as Record<string, Tensor | readonly Tensor[] | undefined>);
+    // The inputs are these Tensors: TensorInputs<K> mirrors KernelInputs<K> with Tensor leaves.
+    const flat = kernelInputList(inputs as unknown as KernelInputs<K>) as Tensor[];
     for (const t of flat) {
       t.assertAlive(name);
       if (t.backend !== backend) {
@@ -246,10 +253,26 @@ class Engine {
       throw new Error(`Kernel '${name}' is not implemented by backend '${backend.name}'`);
     }
     const out = impl({ inputs: inputs as unknown as KernelInputs<K>, attrs, backend });
-    const infos: readonly TensorInfo[] = Array.isArray(out) ? out : [out as TensorInfo];
+    const infos = kernelOutputList(out);
+    this.checkFresh(name, backend, infos);
     const outputs = infos.map((info) => this.makeTensor(info, backend));
     if (this.recording()) this.record(name, inputs, flat, outputs, attrs);
     return outputs;
+  }
+
+  /**
+   * Kernel outputs are fresh storage (see `Backend`): an output whose `DataId` a live tensor (an
+   * input among them) already holds, or that another output of the same call repeats, would make
+   * two tensors share storage behind the engine's back, and the engine would free it twice.
+   */
+  private checkFresh(name: KernelName, backend: Backend, infos: readonly TensorInfo[]): void {
+    infos.forEach((info, i) => {
+      if (this.data.has(info.dataId) || infos.findIndex((o) => o.dataId === info.dataId) !== i) {
+        throw new Error(
+          `${name}: backend '${backend.name}' returned output ${i} in storage that another tensor already holds; a kernel returns fresh storage for each output (an input's data id, even unchanged, is not one)`,
+        );
+      }
+    });
   }
 
   /** A tensor sharing `x`'s storage with another shape (reshape moves no data). */
@@ -423,14 +446,28 @@ function shapeMatches(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function flattenInputs(inputs: Record<string, Tensor | readonly Tensor[] | undefined>): Tensor[] {
-  const flat: Tensor[] = [];
-  for (const v of Object.values(inputs)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) flat.push(...(v as Tensor[]));
-    else flat.push(v as Tensor);
+/** What `Backend.write` may rely on: the dtype's array, one value per element, within limits. */
+function checkWrite(values: TypedArray, shape: Shape, dtype: DType, backend: Backend): void {
+  const want = dtype === 'int32' ? 'Int32Array' : 'Float32Array';
+  // The typed arrays' own tag, which arrays from another realm (a vm context) carry too.
+  const got = ArrayBuffer.isView(values) ? values[Symbol.toStringTag] : typeof values;
+  if (got !== want) {
+    throw new Error(
+      `write: a ${dtype} tensor takes a ${want}, got ${got === undefined ? 'a DataView' : `a ${got}`} (convert it first: ${want}.from(values))`,
+    );
   }
-  return flat;
+  const size = sizeOf(shape);
+  if (values.length !== size) {
+    throw new Error(
+      `write: shape ${fmtShape(shape)} has ${size} elements, the values ${values.length}`,
+    );
+  }
+  const max = backend.limits?.maxBufferBytes;
+  if (max !== undefined && size * BYTES_PER_ELEMENT > max) {
+    throw new Error(
+      `write: a ${dtype} tensor of shape ${fmtShape(shape)} needs ${size * BYTES_PER_ELEMENT} bytes, more than backend '${backend.name}' allows in one buffer (limits.maxBufferBytes = ${max})`,
+    );
+  }
 }
 
 /** The engine shared by every backend. */

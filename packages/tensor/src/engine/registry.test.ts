@@ -20,3 +20,37 @@ describe('with no backend registered', () => {
     );
   });
 });
+
+describe('the default backend', () => {
+  const made = (name: string) => ({
+    name,
+    write: () => ({}),
+    read: async () => new Float32Array(0),
+    disposeData: () => undefined,
+    memory: () => ({ bytes: 0 }),
+    kernels: {},
+  });
+
+  it('is the highest priority; ties keep the first registered; the default priority is 1', async () => {
+    vi.resetModules();
+    const fresh = await import('../index.js');
+    fresh.registerBackend('first', () => made('first'));
+    fresh.registerBackend('second', () => made('second'), 1);
+    expect(fresh.listBackends()).toEqual(['first', 'second']);
+    fresh.registerBackend('low', () => made('low'), 0);
+    fresh.registerBackend('high', () => made('high'), 2);
+    expect(fresh.listBackends()).toEqual(['high', 'first', 'second', 'low']);
+    expect(fresh.getBackend().name).toBe('high');
+  });
+
+  it('is chosen once: a later registration does not displace it, setBackend does', async () => {
+    vi.resetModules();
+    const fresh = await import('../index.js');
+    fresh.registerBackend('cpu-like', () => made('cpu-like'));
+    expect(fresh.getBackend().name).toBe('cpu-like');
+    fresh.registerBackend('faster', () => made('faster'), 5);
+    expect(fresh.getBackend().name).toBe('cpu-like');
+    await fresh.setBackend('faster');
+    expect(fresh.getBackend().name).toBe('faster');
+  });
+});

@@ -84,6 +84,9 @@ export function pad(
       throw new Error(`pad: paddings must be non-negative integers, got [${b}, ${a}]`);
     }
   }
+  if (x.dtype === 'int32' && !(Number.isInteger(value) && value === (value | 0))) {
+    throw new Error(`pad: the value for an int32 tensor must be an int32 integer, got ${value}`);
+  }
   return run('Pad', { x }, { paddings: paddings.map(([b, a]) => [b, a] as const), value });
 }
 

@@ -1,9 +1,10 @@
 /**
- * `@igcnet/tensor/testing`: the backend conformance kit. One call runs, under vitest, the suite
- * every backend must pass: each kernel of the contract against naive float64 references that live
- * here (never against the CPU backend), gradients against central finite differences of those
- * references, odd shapes, int32 paths, memory stability over 100 training steps, and named errors
- * for missing kernels.
+ * `@igcnet/tensor/testing`: the backend conformance kit. One call, at the top level of a vitest
+ * (≥ 3) test file, declares the suite every backend must pass: the storage contract, each kernel
+ * of the contract against naive float64 references that live here (never against the CPU
+ * backend), gradients against central finite differences of those references, odd shapes, int32
+ * paths, memory that stays exactly flat over 100 training steps, and named errors for missing
+ * kernels.
  *
  * ```ts
  * // webgpu.conformance.test.ts
@@ -42,7 +43,9 @@ import { poolSuite } from './suites/pool.js';
 import { randomSuite } from './suites/random.js';
 import { reduceSuite } from './suites/reduce.js';
 import { sgdSuite } from './suites/sgd.js';
+import { storageSuite } from './suites/storage.js';
 import { topkSuite } from './suites/topk.js';
+import { assertInsideVitest, declareSuite } from './vitest_guard.js';
 
 export type { ConformanceOptions } from './options.js';
 
@@ -60,12 +63,23 @@ function activeBackendName(): string | undefined {
 }
 
 /**
- * Declares the conformance suite for one backend; call it at the top level of a vitest test file.
+ * Declares the conformance suite for one backend. Call it at the top level of a vitest (≥ 3) test
+ * file, once per backend, and run the file with vitest: it declares tests with vitest's
+ * `describe` and `it`, so anywhere else (plain node, inside a test) it throws an error that says
+ * so. The package is ESM-only.
  *
  * In `beforeAll` the factory is registered under a name of the kit's own and made the active
  * backend; in `afterAll` the previous backend is restored and the registration removed (which
  * disposes the instance). Values are read with `await tensor.data()` only, so backends without a
  * synchronous read pass too.
+ *
+ * What it checks: storage (bits kept, `write` copies, reads are the caller's), every kernel
+ * against naive float64 references, gradients against finite differences, odd shapes, int32
+ * paths, that kernels leave inputs unchanged and return fresh storage, named errors, and memory:
+ * a small IGC network trained for 100 SGD steps must end every step with exactly the engine's
+ * counts (tensors, storages, bytes) it started with, and the backend's own `memory().bytes`
+ * after step 100 must equal that after step 1, exactly (pools may grow; `pooledBytes` is not
+ * compared), unless `memory().unreliable` is set.
  *
  * Kernels listed in `skip` show as skipped tests named after them; any other missing kernel fails
  * with its name. Tolerances: forward results within `atol + rtol·max|reference|` (float32 kernels
@@ -74,6 +88,7 @@ function activeBackendName(): string | undefined {
  * @param options the backend factory, its display name, tolerances and what it leaves out.
  */
 export function runBackendConformance(options: ConformanceOptions): void {
+  assertInsideVitest();
   const opts = resolveOptions(options);
   const registered = `conformance:${opts.name}:${++suites}`;
   let backend: Backend | undefined;
@@ -84,36 +99,39 @@ export function runBackendConformance(options: ConformanceOptions): void {
     return backend;
   });
 
-  describe(`backend conformance: ${opts.name}`, () => {
-    beforeAll(async () => {
-      previous = activeBackendName();
-      // Lowest priority: the kit's registration never becomes anyone's default by accident.
-      registerBackend(registered, opts.factory, Number.NEGATIVE_INFINITY);
-      backend = await setBackend(registered);
-    });
-    afterAll(async () => {
-      if (previous !== undefined) await setBackend(previous);
-      removeBackend(registered);
-      backend = undefined;
-    });
+  declareSuite(() =>
+    describe(`backend conformance: ${opts.name}`, () => {
+      beforeAll(async () => {
+        previous = activeBackendName();
+        // Lowest priority: the kit's registration never becomes anyone's default by accident.
+        registerBackend(registered, opts.factory, Number.NEGATIVE_INFINITY);
+        backend = await setBackend(registered);
+      });
+      afterAll(async () => {
+        if (previous !== undefined) await setBackend(previous);
+        removeBackend(registered);
+        backend = undefined;
+      });
 
-    kernelTableSuite(kit);
-    elementwiseSuite(kit);
-    clipSuite(kit);
-    int32Suite(kit);
-    reduceSuite(kit);
-    layoutSuite(kit);
-    matmulSuite(kit);
-    convSuite(kit);
-    fusedConvSuite(kit);
-    poolSuite(kit);
-    batchNormSuite(kit);
-    lossSuite(kit);
-    topkSuite(kit);
-    sgdSuite(kit);
-    randomSuite(kit);
-    memorySuite(kit);
-    errorsSuite(kit);
-    missingKernelSuite(kit, () => registered);
-  });
+      kernelTableSuite(kit);
+      storageSuite(kit);
+      elementwiseSuite(kit);
+      clipSuite(kit);
+      int32Suite(kit);
+      reduceSuite(kit);
+      layoutSuite(kit);
+      matmulSuite(kit);
+      convSuite(kit);
+      fusedConvSuite(kit);
+      poolSuite(kit);
+      batchNormSuite(kit);
+      lossSuite(kit);
+      topkSuite(kit);
+      sgdSuite(kit);
+      randomSuite(kit);
+      memorySuite(kit);
+      errorsSuite(kit);
+      missingKernelSuite(kit, () => registered);
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { it } from 'vitest';
 import type { Backend } from '../core/backend.js';
-import type { KernelName } from '../core/kernel_names.js';
+import { KERNEL_NAMES, type KernelName } from '../core/kernel_names.js';
 import { ENGINE } from '../engine/engine.js';
 import { Random } from '../random/prng.js';
 import type { ResolvedOptions } from './options.js';
@@ -23,10 +23,11 @@ export interface Kit {
   readonly covered: ReadonlySet<KernelName>;
 }
 
-/** The error text the engine gives for a kernel the active backend lacks. */
-function missingKernel(e: unknown): string | undefined {
+/** The kernel named by the engine's error for a kernel the active backend lacks, if `e` is one. */
+export function missingKernel(e: unknown): KernelName | undefined {
   const m = e instanceof Error ? /Kernel '(\w+)' is not implemented/.exec(e.message) : null;
-  return m?.[1];
+  const name = m?.[1];
+  return KERNEL_NAMES.find((k) => k === name);
 }
 
 export function makeKit(opts: ResolvedOptions, backend: () => Backend): Kit {
@@ -54,7 +55,7 @@ export function makeKit(opts: ResolvedOptions, backend: () => Backend): Kit {
         } catch (e) {
           const k = missingKernel(e);
           // A helper kernel the backend declared as left out (say, a gradient's): skip, visibly.
-          if (k !== undefined && opts.skip.has(k as KernelName)) {
+          if (k !== undefined && opts.skip.has(k)) {
             ctx.skip(`needs ${k}, which ${opts.name} leaves out`);
             return;
           }

@@ -2,7 +2,7 @@ import { describe, expect } from 'vitest';
 import { conv2d } from '../../ops/conv.js';
 import { zeros } from '../../ops/creation.js';
 import { add } from '../../ops/elementwise.js';
-import { channelShuffle } from '../../ops/layout.js';
+import { channelShuffle, pad } from '../../ops/layout.js';
 import { softmaxCrossEntropy } from '../../ops/loss.js';
 import { matmul } from '../../ops/matmul.js';
 import { maxPool2d } from '../../ops/pool.js';
@@ -54,6 +54,11 @@ export function errorsSuite(kit: Kit): void {
         'maxPool padding as large as the window',
         () => maxPool2d(zeros([1, 1, 4, 4]), { kernel: 2, padding: 2 }),
         'must be smaller than the window',
+      ],
+      [
+        'pad of an int32 tensor with a fraction',
+        () => pad(zeros([2], 'int32'), [[1, 1]], 0.5),
+        'pad: the value for an int32 tensor must be an int32 integer, got 0.5',
       ],
     ];
     for (const [name, fn, message] of CASES) {
