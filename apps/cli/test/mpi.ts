@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint } from '@igcnet/trainer';
+import { loadCheckpoint } from '@igcnet/trainer/node';
 import { CLI_BUNDLE } from './global-setup.js';
 
 /**
