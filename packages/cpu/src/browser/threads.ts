@@ -27,10 +27,11 @@ function defaultThreads(g: BrowserGlobals): number {
 
 /**
  * Sets up the CPU backend's kernel threads in a browser, where they cannot start on demand as
- * Node's do: call it (once, or again to change the count) before training. The WebAssembly
- * kernels need shared memory, which a browser gives only to cross-origin isolated pages
+ * Node's do: call it (once, or again to change the count) before training. Threads share memory
+ * through SharedArrayBuffer, which a browser gives only to cross-origin isolated pages
  * (`Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`);
- * without it the plain TypeScript kernels run, on one thread. Threads also need the backend to
+ * without it the kernels run on one thread (WebAssembly where the browser still allows its shared
+ * memory, as Chromium does, plain TypeScript otherwise). Threads also need the backend to
  * run in a Web Worker (blocking waits are not allowed on a page's main thread). It never
  * throws for what the page lacks: the result says what runs and why.
  *
@@ -56,6 +57,13 @@ export async function startCpuThreads(threads?: number): Promise<CpuThreadsInfo>
     return { kernels: 'ts', threads: 1, note };
   }
   if (wanted === 1) return { kernels: 'wasm', threads: 1 };
+  if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated === false) {
+    return {
+      kernels: 'wasm',
+      threads: 1,
+      note: 'the page is not cross-origin isolated (COOP/COEP headers), so kernel threads cannot share memory: one thread',
+    };
+  }
   if (g.WorkerGlobalScope === undefined) {
     return {
       kernels: 'wasm',
