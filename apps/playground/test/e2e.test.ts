@@ -169,6 +169,12 @@ function expectSame(
   });
 }
 
+async function waitForStep(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((k) => Number(document.getElementById('step')?.dataset.step) >= k, n, {
+    timeout: 480_000,
+  });
+}
+
 async function drawSeven(page: Page): Promise<void> {
   await page.locator('#sketch').scrollIntoViewIfNeeded();
   const box = (await page.locator('#sketch').boundingBox())!;
@@ -230,13 +236,16 @@ describe.each(VARIANTS)('the playground with $name', ({ args, backend }) => {
         await page.fill('#batch', String(BATCH));
         const clicked = performance.now();
         await page.click('#train-button');
-        await page.waitForFunction(
-          (n) => Number(document.getElementById('step')?.dataset.step) >= n,
-          STEPS,
-          {
-            timeout: 480_000,
-          },
-        );
+        // Pause holds the run between two steps; Resume goes on.
+        await waitForStep(page, 5);
+        await page.click('#pause-button');
+        await page.waitForSelector('#train-state[data-state="paused"]');
+        const held = await page.getAttribute('#step', 'data-step');
+        await page.waitForTimeout(3000);
+        expect(await page.getAttribute('#step', 'data-step')).toBe(held);
+        await page.click('#pause-button');
+        await page.waitForSelector('#train-state[data-state="training"]');
+        await waitForStep(page, STEPS);
         await page.click('#stop-button');
         await page.waitForSelector('#train-state[data-state="stopped"]', { timeout: 120_000 });
         const s = await pageState(page);

@@ -84,6 +84,8 @@ export class Session {
     await this.drain();
     await yieldToEventLoop();
     const run = this.run!;
+    // Reported here, where the run really holds, not when asked: no step ends after it.
+    if (run.paused && !run.stop.signal.aborted) this.post({ type: 'paused', paused: true });
     while (run.paused && !run.stop.signal.aborted) {
       const t = performance.now();
       await new Promise<void>((resolve) => {
@@ -100,11 +102,12 @@ export class Session {
     while (this.pending.length > 0) await this.pending.shift()!();
   }
 
+  /** Holds the run at its next step boundary (reported from there), or lets it go on. */
   setPaused(paused: boolean): void {
-    if (!this.run) return;
+    if (!this.run || this.run.paused === paused) return;
     this.run.paused = paused;
     this.wake?.();
-    this.post({ type: 'paused', paused });
+    if (!paused) this.post({ type: 'paused', paused: false });
   }
 
   stop(): void {
