@@ -46,6 +46,7 @@ interface Run {
   name: string;
   flags: string[];
   isolated: boolean;
+  query?: string;
 }
 
 async function measure(site: { url: string }, run: Run): Promise<string> {
@@ -57,7 +58,7 @@ async function measure(site: { url: string }, run: Run): Promise<string> {
   try {
     const page = await browser.newPage();
     const opened = performance.now();
-    await page.goto(site.url);
+    await page.goto(`${site.url}${run.query ?? ''}`);
     await page.waitForSelector('#backend[data-ready="1"]', { timeout: 120_000 });
     const ready = performance.now();
     const device = await page.getAttribute('#backend', 'data-adapter');
@@ -100,6 +101,12 @@ const runs: Run[] = [
   },
   { name: 'CPU (isolated)', flags: ['--disable-features=WebGPU'], isolated: true },
   { name: 'CPU (not isolated)', flags: ['--disable-features=WebGPU'], isolated: false },
+  {
+    name: 'CPU (plain TypeScript)',
+    flags: ['--disable-features=WebGPU'],
+    isolated: false,
+    query: '?kernels=ts',
+  },
 ];
 try {
   for (const r of runs) console.log(await measure(r.isolated ? isolated : plain, r));

@@ -172,6 +172,8 @@ const params = new URLSearchParams(location.search);
 const choice = (
   ['auto', 'webgpu', 'cpu'].includes(params.get('backend') ?? '') ? params.get('backend') : 'auto'
 ) as BackendChoice;
+// ?kernels=ts runs the CPU backend's plain TypeScript kernels (to compare with WebAssembly).
+const kernels = (['auto', 'wasm', 'ts'] as const).find((k) => k === params.get('kernels'));
 $<HTMLSelectElement>('backend-choice').value = choice;
 $<HTMLSelectElement>('backend-choice').addEventListener('change', (e) => {
   // A backend holds the model's tensors: switching starts afresh.
@@ -184,6 +186,7 @@ async function start(): Promise<void> {
     type: 'init',
     backend: choice,
     dataUrl: new URL('mnist/', document.baseURI).href,
+    ...(kernels ? { cpuKernels: kernels } : {}),
   });
   const b = ready.backend;
   state.backend = b;

@@ -19,7 +19,14 @@ export interface TrainSettings {
 }
 
 export type Request =
-  | { type: 'init'; id: number; backend: BackendChoice; dataUrl: string }
+  | {
+      type: 'init';
+      id: number;
+      backend: BackendChoice;
+      dataUrl: string;
+      /** The CPU backend's conv/GEMM kernels: `ts` forces plain TypeScript (for comparison). */
+      cpuKernels?: 'auto' | 'wasm' | 'ts';
+    }
   | { type: 'train'; id: number; settings: TrainSettings }
   | { type: 'pause' }
   | { type: 'resume' }

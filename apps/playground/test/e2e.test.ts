@@ -37,6 +37,7 @@ const IMAGES = 4;
 
 let dir: string;
 let site: StaticSite;
+let plainSite: StaticSite;
 let images: string[];
 let cliCheckpoint: string;
 let cliPredictions: CliPrediction[];
@@ -68,6 +69,7 @@ beforeAll(async () => {
     throw new Error(`${DIST} has no index.html: run pnpm build`);
   dir = await mkdtemp(join(tmpdir(), 'igc-playground-'));
   site = await serveStatic(DIST);
+  plainSite = await serveStatic(DIST, false);
   images = await writeMnistPngs();
   // A checkpoint of the CLI, as a user's `igc train` makes it (small: 1,000 images).
   await igc(
@@ -93,6 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await site?.close();
+  await plainSite?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -187,130 +190,162 @@ async function drawSeven(page: Page): Promise<void> {
   await page.mouse.up();
 }
 
+const NO_WEBGPU = ['--disable-features=WebGPU'];
 const VARIANTS = [
   {
     name: 'WebGPU on SwiftShader',
     args: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'],
     backend: 'webgpu',
+    isolated: true,
+    query: '',
+    device: /swiftshader/i,
   },
-  { name: 'WebGPU disabled: the CPU backend', args: ['--disable-features=WebGPU'], backend: 'cpu' },
+  {
+    name: 'WebGPU disabled: the CPU backend',
+    args: NO_WEBGPU,
+    backend: 'cpu',
+    isolated: true,
+    query: '',
+    // Cross-origin isolated: the WebAssembly kernels run on worker threads.
+    device: /^WebAssembly SIMD, \d+ threads?$/,
+  },
+  {
+    name: 'WebGPU disabled, no cross-origin isolation, plain TypeScript kernels',
+    args: NO_WEBGPU,
+    backend: 'cpu',
+    isolated: false,
+    query: '?kernels=ts',
+    device: /^plain TypeScript, 1 thread$/,
+  },
 ] as const;
 
-describe.each(VARIANTS)('the playground with $name', ({ args, backend }) => {
-  it.skipIf(!existsSync(CHROMIUM))(
-    'trains, predicts, and round-trips checkpoints with the CLI',
-    async () => {
-      const browser: Browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [...BASE_ARGS, ...args],
-      });
-      const errors: string[] = [];
-      try {
-        const context = await browser.newContext({
-          acceptDownloads: true,
-          viewport: { width: 1200, height: 1000 },
+describe.each(VARIANTS)(
+  'the playground with $name',
+  ({ args, backend, isolated, query, device }) => {
+    it.skipIf(!existsSync(CHROMIUM))(
+      'trains, predicts, and round-trips checkpoints with the CLI',
+      async () => {
+        const browser: Browser = await chromium.launch({
+          executablePath: CHROMIUM,
+          headless: true,
+          args: [...BASE_ARGS, ...args],
         });
-        const page = await context.newPage();
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        const loaded = performance.now();
-        await page.goto(site.url);
-        await page.waitForSelector('#backend[data-ready="1"]', { timeout: 120_000 });
-        expect(await page.getAttribute('#backend', 'data-backend')).toBe(backend);
-        const adapter = (await page.getAttribute('#backend', 'data-adapter')) ?? '';
-        if (backend === 'webgpu') {
-          expect(adapter).toMatch(/swiftshader/i);
-          expect(await page.isHidden('#webgpu-missing')).toBe(true);
-        } else {
-          expect(await page.textContent('#webgpu-missing')).toMatch(
-            /WebGPU is missing: .+Training runs on the CPU backend/,
+        const errors: string[] = [];
+        try {
+          const context = await browser.newContext({
+            acceptDownloads: true,
+            viewport: { width: 1200, height: 1000 },
+          });
+          const page = await context.newPage();
+          page.on('pageerror', (e) => errors.push(String(e)));
+          page.on('console', (m) => {
+            if (m.type() === 'error') errors.push(m.text());
+          });
+          const loaded = performance.now();
+          await page.goto(`${(isolated ? site : plainSite).url}${query}`);
+          await page.waitForSelector('#backend[data-ready="1"]', { timeout: 120_000 });
+          expect(await page.getAttribute('#backend', 'data-backend')).toBe(backend);
+          const adapter = (await page.getAttribute('#backend', 'data-adapter')) ?? '';
+          expect(adapter).toMatch(device);
+          if (backend === 'webgpu') expect(await page.isHidden('#webgpu-missing')).toBe(true);
+          else {
+            expect(await page.textContent('#webgpu-missing')).toMatch(
+              /WebGPU is missing: .+Training runs on the CPU backend/,
+            );
+          }
+
+          // Train a few steps: the loss falls.
+          await page.fill('#batch', String(BATCH));
+          const clicked = performance.now();
+          await page.click('#train-button');
+          // Pause holds the run between two steps; Resume goes on.
+          await waitForStep(page, 5);
+          await page.click('#pause-button');
+          await page.waitForSelector('#train-state[data-state="paused"]');
+          const held = await page.getAttribute('#step', 'data-step');
+          await page.waitForTimeout(3000);
+          expect(await page.getAttribute('#step', 'data-step')).toBe(held);
+          await page.click('#pause-button');
+          await page.waitForSelector('#train-state[data-state="training"]');
+          await waitForStep(page, STEPS);
+          await page.click('#stop-button');
+          await page.waitForSelector('#train-state[data-state="stopped"]', { timeout: 120_000 });
+          const s = await pageState(page);
+          const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+          const first = mean(s.losses.slice(0, 5));
+          const last = mean(s.losses.slice(STEPS - 5, STEPS));
+          expect(s.losses.every(Number.isFinite)).toBe(true);
+          expect(last, `loss ${first.toFixed(3)} → ${last.toFixed(3)}`).toBeLessThan(first - 0.1);
+          const ips = Number(await page.getAttribute('#ips', 'data-value'));
+          console.log(
+            `${backend} (${adapter}): first step ${(s.firstStepMs! / 1000).toFixed(2)} s after the click (${((clicked - loaded + s.firstStepMs!) / 1000).toFixed(1)} s after opening the page), ${ips.toFixed(1)} images/s over the last 10 steps at batch ${BATCH}; loss ${first.toFixed(3)} → ${last.toFixed(3)}`,
           );
-          // Cross-origin isolated: the WebAssembly kernels run on worker threads.
-          expect(adapter).toMatch(/WebAssembly SIMD, \d+ thread/);
-        }
 
-        // Train a few steps: the loss falls.
-        await page.fill('#batch', String(BATCH));
-        const clicked = performance.now();
-        await page.click('#train-button');
-        // Pause holds the run between two steps; Resume goes on.
-        await waitForStep(page, 5);
-        await page.click('#pause-button');
-        await page.waitForSelector('#train-state[data-state="paused"]');
-        const held = await page.getAttribute('#step', 'data-step');
-        await page.waitForTimeout(3000);
-        expect(await page.getAttribute('#step', 'data-step')).toBe(held);
-        await page.click('#pause-button');
-        await page.waitForSelector('#train-state[data-state="training"]');
-        await waitForStep(page, STEPS);
-        await page.click('#stop-button');
-        await page.waitForSelector('#train-state[data-state="stopped"]', { timeout: 120_000 });
-        const s = await pageState(page);
-        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-        const first = mean(s.losses.slice(0, 5));
-        const last = mean(s.losses.slice(STEPS - 5, STEPS));
-        expect(s.losses.every(Number.isFinite)).toBe(true);
-        expect(last, `loss ${first.toFixed(3)} → ${last.toFixed(3)}`).toBeLessThan(first - 0.1);
-        const ips = Number(await page.getAttribute('#ips', 'data-value'));
-        console.log(
-          `${backend} (${adapter}): first step ${(s.firstStepMs! / 1000).toFixed(2)} s after the click (${((clicked - loaded + s.firstStepMs!) / 1000).toFixed(1)} s after opening the page), ${ips.toFixed(1)} images/s over the last 10 steps at batch ${BATCH}; loss ${first.toFixed(3)} → ${last.toFixed(3)}`,
-        );
+          // Draw a digit: a prediction appears.
+          const drawn = await nextPrediction(page, () => drawSeven(page));
+          expect(drawn).toHaveLength(5);
+          expect(drawn.map((p) => p.probability)).toEqual(
+            [...drawn.map((p) => p.probability)].sort((a, b) => b - a),
+          );
 
-        // Draw a digit: a prediction appears.
-        const drawn = await nextPrediction(page, () => drawSeven(page));
-        expect(drawn).toHaveLength(5);
-        expect(drawn.map((p) => p.probability)).toEqual(
-          [...drawn.map((p) => p.probability)].sort((a, b) => b - a),
-        );
-
-        // The model trained here, downloaded: igc predict gives the page's predictions, igc eval reads it.
-        const inPage = await pagePredictions(page);
-        const [download] = await Promise.all([
-          page.waitForEvent('download'),
-          page.click('#download-button'),
-        ]);
-        const exported = join(dir, `${backend}-${download.suggestedFilename()}`);
-        await download.saveAs(exported);
-        expectSame(inPage, await cliPredict(exported), 'the downloaded checkpoint');
-        const evaluated = JSON.parse(
-          await igc(
-            ['eval', '--checkpoint', exported, '--test-limit', '200', '--backend', 'cpu', '--json'],
+          // The model trained here, downloaded: igc predict gives the page's predictions, igc eval reads it.
+          const inPage = await pagePredictions(page);
+          const [download] = await Promise.all([
+            page.waitForEvent('download'),
+            page.click('#download-button'),
+          ]);
+          const exported = join(
             dir,
-          ),
-        ) as { model: string; dataset: string; count: number; loss: number };
-        expect(evaluated).toMatchObject({ model: 'igc-l4m4-d8', dataset: 'mnist', count: 200 });
-        expect(Number.isFinite(evaluated.loss)).toBe(true);
-
-        // A checkpoint of igc train, loaded in the page: the same predictions as igc predict.
-        await page.setInputFiles('#checkpoint-file', cliCheckpoint);
-        await page.waitForFunction(
-          () =>
-            /checkpoint\.safetensors/.test(
-              document.getElementById('model-detail')?.textContent ?? '',
+            `${backend}${query ? '-ts' : ''}-${download.suggestedFilename()}`,
+          );
+          await download.saveAs(exported);
+          expectSame(inPage, await cliPredict(exported), 'the downloaded checkpoint');
+          const evaluated = JSON.parse(
+            await igc(
+              [
+                'eval',
+                '--checkpoint',
+                exported,
+                '--test-limit',
+                '200',
+                '--backend',
+                'cpu',
+                '--json',
+              ],
+              dir,
             ),
-          undefined,
-          {
-            timeout: 60_000,
-          },
-        );
-        expectSame(await pagePredictions(page), cliPredictions, 'igc train’s checkpoint');
+          ) as { model: string; dataset: string; count: number; loss: number };
+          expect(evaluated).toMatchObject({ model: 'igc-l4m4-d8', dataset: 'mnist', count: 200 });
+          expect(Number.isFinite(evaluated.loss)).toBe(true);
 
-        const shot = process.env.PLAYGROUND_SCREENSHOT;
-        if (shot && backend === 'webgpu') {
-          await page.click('#clear-button');
-          await nextPrediction(page, () => drawSeven(page));
-          // A palette PNG: a third of the size of the screenshot's own, for the repository.
-          await sharp(await page.screenshot({ fullPage: true }))
-            .png({ palette: true, effort: 10 })
-            .toFile(shot);
+          // A checkpoint of igc train, loaded in the page: the same predictions as igc predict.
+          await page.setInputFiles('#checkpoint-file', cliCheckpoint);
+          await page.waitForFunction(
+            () =>
+              /checkpoint\.safetensors/.test(
+                document.getElementById('model-detail')?.textContent ?? '',
+              ),
+            undefined,
+            {
+              timeout: 60_000,
+            },
+          );
+          expectSame(await pagePredictions(page), cliPredictions, 'igc train’s checkpoint');
+
+          const shot = process.env.PLAYGROUND_SCREENSHOT;
+          if (shot && backend === 'webgpu') {
+            await page.click('#clear-button');
+            await nextPrediction(page, () => drawSeven(page));
+            // A palette PNG: a third of the size of the screenshot's own, for the repository.
+            await sharp(await page.screenshot({ fullPage: true }))
+              .png({ palette: true, effort: 10 })
+              .toFile(shot);
+          }
+          expect(errors).toEqual([]);
+        } finally {
+          await browser.close();
         }
-        expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
-    },
-  );
-});
+      },
+    );
+  },
+);

@@ -1,4 +1,4 @@
-import { startCpuThreads } from '@igcnet/cpu';
+import { setCpuKernelOptions, startCpuThreads } from '@igcnet/cpu';
 import { registerWebGpuBackend, type WebGpuBackend } from '@igcnet/gpu';
 import { removeBackend, setBackend } from '@igcnet/tensor';
 import type { BackendChoice, BackendInfo } from '../protocol.js';
@@ -29,9 +29,12 @@ async function startWebGpu(): Promise<BackendInfo | string> {
  * Activates the backend the page asked for: `auto` takes WebGPU where the browser has it and the
  * CPU backend otherwise (saying why), `webgpu` fails with the reason, `cpu` starts the CPU
  * backend's kernel threads (WebAssembly with threads where the page is cross-origin isolated,
- * plain TypeScript otherwise).
+ * plain TypeScript otherwise; `cpuKernels` may force one).
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function selectBackend(
+  choice: BackendChoice,
+  cpuKernels: 'auto' | 'wasm' | 'ts' = 'auto',
+): Promise<BackendInfo> {
   let webgpuMissing: string | undefined;
   if (choice !== 'cpu') {
     const r = await startWebGpu();
@@ -39,6 +42,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
     if (choice === 'webgpu') throw new Error(r);
     webgpuMissing = r;
   }
+  setCpuKernelOptions({ impl: cpuKernels });
   const cpu = await startCpuThreads();
   await setBackend('cpu');
   return {

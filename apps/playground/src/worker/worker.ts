@@ -23,7 +23,7 @@ function fail(id: number | undefined, e: unknown): void {
 async function handle(req: Request): Promise<void> {
   switch (req.type) {
     case 'init': {
-      const backend = await selectBackend(req.backend);
+      const backend = await selectBackend(req.backend, req.cpuKernels);
       const [train, test] = await Promise.all([
         loadMnist(req.dataUrl, 'train'),
         loadMnist(req.dataUrl, 'test'),
