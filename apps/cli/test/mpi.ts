@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCheckpoint } from '@igcnet/trainer';
+import { loadCheckpoint } from '@igcnet/trainer/node';
 import { CLI_BUNDLE } from './global-setup.js';
 
 /**
@@ -193,7 +193,10 @@ export class NetnsPair {
         "# Open MPI's rsh launcher calls: <agent> <host> <command…>; the host picks the namespace.",
         'host=$1; shift',
         `case "$host" in ${this.hosts[0]}) ns=${a};; ${this.hosts[1]}) ns=${b};; *) echo "unknown host $host" >&2; exit 1;; esac`,
-        'exec ip netns exec "$ns" /bin/sh -c "$*"',
+        // Every "machine" shares this file system and host name: a session folder of its own
+        // keeps their Open MPI daemons from racing to create the same one.
+        `base=${join(dir, 'ompi')}-$ns; mkdir -p "$base"`,
+        'exec ip netns exec "$ns" env OMPI_MCA_orte_tmpdir_base="$base" /bin/sh -c "$*"',
         '',
       ].join('\n'),
     );

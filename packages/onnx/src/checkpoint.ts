@@ -1,5 +1,6 @@
 import { createModel, modelEntry, modelFromCheckpointMeta, type Network } from '@igcnet/models';
-import { type Checkpoint, loadCheckpoint, restoreCheckpoint } from '@igcnet/trainer';
+import { type Checkpoint, restoreCheckpoint } from '@igcnet/trainer';
+import { loadCheckpoint } from '@igcnet/trainer/node';
 import type { ChannelStats, ExportOptions } from './export.js';
 import { writeOnnx } from './write.js';
 

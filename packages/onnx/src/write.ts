@@ -1,5 +1,5 @@
 import type { Module } from '@igcnet/layers';
-import { writeFileAtomic } from '@igcnet/trainer';
+import { writeFileAtomic } from '@igcnet/trainer/node';
 import { type ExportOptions, exportOnnx } from './export.js';
 
 /**

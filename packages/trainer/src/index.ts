@@ -1,9 +1,10 @@
 /**
  * @igcnet/trainer: SGD (momentum, Nesterov, weight decay) on the fused update kernel, learning-rate
- * schedules, the training loop with events, evaluation (top-1/top-5), JSONL metrics per epoch and
- * every N steps, TensorBoard event files, HTML reports, safetensors checkpoints written
- * atomically, and data-parallel training over a communicator (Open MPI through
- * `@igcnet/distributed`).
+ * schedules, the training loop with events, evaluation (top-1/top-5), step telemetry, safetensors
+ * checkpoints in memory, and data-parallel training over a communicator (Open MPI through
+ * `@igcnet/distributed`). This entry runs in browsers as well as Node: it reaches no Node
+ * built-in. Files on disk (checkpoints, run folders, metrics, TensorBoard event files, HTML
+ * reports) are in `@igcnet/trainer/node`.
  * @packageDocumentation
  */
 export {
@@ -13,9 +14,8 @@ export {
   type CheckpointMeta,
   checkNamed,
   decodeCheckpoint,
-  loadCheckpoint,
+  encodeCheckpoint,
   restoreCheckpoint,
-  saveCheckpoint,
 } from './checkpoint/checkpoint.js';
 export { SafeTensorsError } from './checkpoint/errors.js';
 export {
@@ -29,17 +29,10 @@ export {
 export { DEFAULT_BUCKET_BYTES, GradientBuckets } from './distributed/buckets.js';
 export { type Communicator, isWriter } from './distributed/communicator.js';
 export { DataParallel } from './distributed/data_parallel.js';
-export { writeFileAtomic } from './io/atomic.js';
 export type { EpochEvent, EvalEvent, LogEvent, StepEvent, TrainEvent } from './loop/events.js';
-export {
-  CHECKPOINT_FILE,
-  DivergenceError,
-  type FitOptions,
-  type FitResult,
-  fit,
-  METRICS_FILE,
-} from './loop/fit.js';
+export { DivergenceError, type FitOptions, type FitResult, fit } from './loop/fit.js';
 export type { BatchSource, TrainableModel } from './loop/model.js';
+export type { RunStore } from './loop/store.js';
 export {
   type EvalResult,
   type EvaluateOptions,
@@ -53,6 +46,7 @@ export type { ChartSeries, ChartSpec, ClientSpec } from './report/client.js';
 export {
   buildEvalReport,
   type ClassAccuracy,
+  checkEvalReport,
   confusionMatrix,
   EVAL_FILE,
   EVAL_FORMAT,
@@ -60,16 +54,8 @@ export {
   type EvalSample,
   perClassAccuracy,
   pickSamples,
-  readEvalReport,
-  writeEvalReport,
 } from './report/eval_report.js';
-export { type ReportOptions, type ReportRun, renderReport } from './report/html.js';
-export {
-  type RunMetrics,
-  readMetrics,
-  readMetricsLines,
-  readRunMetrics,
-} from './report/metrics.js';
+export type { RunMetrics } from './report/metrics.js';
 export {
   checkMetricsLine,
   METRICS_LINES,
@@ -93,15 +79,4 @@ export {
   type StepTensors,
   type WindowStats,
 } from './telemetry/step_stats.js';
-export { crc32c, maskCrc, maskedCrc32c } from './tensorboard/crc32c.js';
-export {
-  decodeEvent,
-  encodeEvent,
-  FILE_VERSION,
-  fileVersionEvent,
-  scalarEvent,
-  type TbEvent,
-} from './tensorboard/proto.js';
 export { type TaggedScalars, tensorBoardScalars } from './tensorboard/scalars.js';
-export { frameRecord, RECORD_OVERHEAD, readRecords } from './tensorboard/tfrecord.js';
-export { SummaryWriter } from './tensorboard/writer.js';

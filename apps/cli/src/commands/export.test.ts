@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NORMALIZATION } from '@igcnet/datasets';
 import { createModel } from '@igcnet/models';
-import { saveCheckpoint } from '@igcnet/trainer';
+import { saveCheckpoint } from '@igcnet/trainer/node';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { main } from '../main.js';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createModel } from '@igcnet/models';
-import { type CheckpointMeta, saveCheckpoint } from '@igcnet/trainer';
+import type { CheckpointMeta } from '@igcnet/trainer';
+import { saveCheckpoint } from '@igcnet/trainer/node';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { main } from '../main.js';

@@ -2,13 +2,8 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ClientSpec,
-  decodeEvent,
-  readEvalReport,
-  readRecords,
-  readRunMetrics,
-} from '@igcnet/trainer';
+import type { ClientSpec } from '@igcnet/trainer';
+import { decodeEvent, readEvalReport, readRecords, readRunMetrics } from '@igcnet/trainer/node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAVE_CHROMIUM, openReport } from '../../test/browser.js';

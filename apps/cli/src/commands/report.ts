@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ReportRun, renderReport, writeFileAtomic } from '@igcnet/trainer';
+import { type ReportRun, renderReport, writeFileAtomic } from '@igcnet/trainer/node';
 import { type Command, flag, stringOption, UsageError } from '../command.js';
 import type { Io } from '../io.js';
 import { RunReader } from '../runtime/run_folder.js';

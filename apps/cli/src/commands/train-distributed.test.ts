@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mpiStatus } from '@igcnet/distributed';
-import { loadCheckpoint } from '@igcnet/trainer';
+import { loadCheckpoint } from '@igcnet/trainer/node';
 import { describe, expect, it } from 'vitest';
 import { CLI_BUNDLE } from '../../test/global-setup.js';
 import { withoutTimings } from '../../test/metrics.js';

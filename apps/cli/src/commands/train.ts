@@ -4,18 +4,16 @@ import { convertSyncBatchNorm } from '@igcnet/layers';
 import { checkModelSize, createModel, parseModelName } from '@igcnet/models';
 import { memory } from '@igcnet/tensor';
 import {
-  CHECKPOINT_FILE,
   decodeCheckpoint,
   fit as fitLoop,
-  loadCheckpoint,
   type Predictions,
   paperSchedule,
   restoreCheckpoint,
   SGD,
-  SummaryWriter,
   stepEvery,
   tensorBoardScalars,
 } from '@igcnet/trainer';
+import { CHECKPOINT_FILE, folderStore, loadCheckpoint, SummaryWriter } from '@igcnet/trainer/node';
 import { type Command, flag, type ParsedArgs, stringOption, UsageError } from '../command.js';
 import type { Io } from '../io.js';
 import { selectBackend } from '../runtime/backend.js';
@@ -255,7 +253,7 @@ async function trainHere(args: ParsedArgs, io: Io, world?: MpiWorld): Promise<nu
         optimizer,
         schedule,
         seed: runSeed,
-        outDir: out,
+        store: folderStore(out),
         startEpoch,
         stopAfter: until,
         ...(logEvery !== undefined ? { logEvery } : {}),

@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import type { Dataset } from '@igcnet/datasets';
-import {
-  buildEvalReport,
-  EVAL_FILE,
-  type EvalReport,
-  type Predictions,
-  writeEvalReport,
-} from '@igcnet/trainer';
+import { buildEvalReport, EVAL_FILE, type EvalReport, type Predictions } from '@igcnet/trainer';
+import { writeEvalReport } from '@igcnet/trainer/node';
 import sharp from 'sharp';
 
 /** Thumbnails larger than this (ImageNet) are scaled down to keep the report page small. */

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { DatasetFormat } from '@igcnet/datasets';
 import { createModel, modelFromCheckpointMeta } from '@igcnet/models';
-import { type Checkpoint, loadCheckpoint, restoreCheckpoint } from '@igcnet/trainer';
+import { type Checkpoint, restoreCheckpoint } from '@igcnet/trainer';
+import { loadCheckpoint } from '@igcnet/trainer/node';
 import { isDatasetFormat } from './presets.js';
 
 /** A model rebuilt from a checkpoint, with what training recorded about its data. */

@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { EVAL_FILE } from '@igcnet/trainer';
 import {
   CHECKPOINT_FILE,
-  EVAL_FILE,
   loadCheckpoint,
   METRICS_FILE,
   type ReportRun,
   readEvalReport,
   readRunMetrics,
-} from '@igcnet/trainer';
+} from '@igcnet/trainer/node';
 import { exists } from './files.js';
 
 /** Facts of a checkpoint worth a column in the runs table. */

@@ -1,9 +1,9 @@
 import { cpuKernelOptions } from '../options.js';
 import { Op, type OpCode } from './layout.js';
 import type { WasmKernels } from './module.js';
-import { ThreadPool } from './pool.js';
+import { createThreads, type KernelThreads } from './threads.js';
 
-let pool: ThreadPool | null = null;
+let pool: KernelThreads | null = null;
 /** Set when workers failed to start, so later calls stop trying. */
 let poolBroken = false;
 
@@ -15,7 +15,7 @@ export function threadsFor(k: WasmKernels, wanted: number, work: number): number
   if (wanted <= 1 || poolBroken || work < cpuKernelOptions().parallelThreshold) return 1;
   if (!pool || pool.size < wanted) {
     pool?.close();
-    pool = ThreadPool.create(k, wanted);
+    pool = createThreads(k, wanted);
     if (!pool) {
       poolBroken = true;
       return 1;

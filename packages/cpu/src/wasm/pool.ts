@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { dispatch } from './dispatch.js';
 import type { OpCode } from './layout.js';
 import type { WasmKernels } from './module.js';
 import { WORKER_SOURCE } from './worker-source.js';
@@ -58,30 +59,7 @@ export class ThreadPool {
 
   /** Runs op on each job block: jobs[0] here, the rest on helpers; returns when all are done. */
   run(op: OpCode, jobs: readonly number[]): void {
-    const fns = this.k.exports;
-    const call = [fns.convForward, fns.convFilter, fns.convInput, fns.sgemm][op]!;
-    const posted: Helper[] = [];
-    for (let i = 1; i < jobs.length; i++) {
-      const h = this.helpers[i - 1]!;
-      h.ctl[1] = op;
-      h.ctl[2] = jobs[i]!;
-      h.seq = (h.seq + 1) | 0;
-      Atomics.store(h.ctl, 0, h.seq);
-      Atomics.notify(h.ctl, 0);
-      posted.push(h);
-    }
-    let failed = false;
-    try {
-      call(jobs[0]!);
-    } finally {
-      for (const h of posted) {
-        for (let v = Atomics.load(h.ctl, 3); v !== h.seq; v = Atomics.load(h.ctl, 3)) {
-          Atomics.wait(h.ctl, 3, v);
-        }
-        if (h.ctl[4] !== 0) failed = true;
-      }
-    }
-    if (failed) throw new Error('a kernel worker trapped');
+    dispatch(this.k, this.helpers, op, jobs);
   }
 
   /** Terminates the helpers. */

@@ -1,3 +1,5 @@
+import { JOB_LOOP } from './dispatch.js';
+
 /**
  * The worker's program, run with `eval: true` so it needs no file path (the same code works from
  * src under vitest/tsx and from the bundled dist). Control words (Int32Array over its own
@@ -17,17 +19,4 @@ try {
   Atomics.store(ctl, 5, 2);
 }
 Atomics.notify(ctl, 5);
-let seen = 0;
-while (fns) {
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  try {
-    fns[ctl[1]](ctl[2]);
-    ctl[4] = 0;
-  } catch (err) {
-    ctl[4] = 1;
-  }
-  Atomics.store(ctl, 3, seen);
-  Atomics.notify(ctl, 3);
-}
-`;
+${JOB_LOOP}`;

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { fmtShape, tensor, type Variable } from '@igcnet/tensor';
-import { writeFileAtomic } from '../io/atomic.js';
 import type { TrainableModel } from '../loop/model.js';
 import type { SGD } from '../optim/sgd.js';
 import { decodeSafeTensors, encodeSafeTensors, type SafeTensor } from './safetensors.js';
@@ -28,7 +26,7 @@ export interface CheckpointMeta {
   extra?: Record<string, unknown>;
 }
 
-/** A checkpoint read from disk. */
+/** A decoded checkpoint. */
 export interface Checkpoint {
   meta: CheckpointMeta;
   /** Model parameters and buffers by name. */
@@ -42,13 +40,16 @@ async function toSafeTensor(v: Variable): Promise<SafeTensor> {
   return { dtype: v.dtype === 'int32' ? 'I32' : 'F32', shape: [...v.shape], data };
 }
 
-/** Writes the model, the optimiser state and `meta` to `path` (atomically). */
-export async function saveCheckpoint(
-  path: string,
+/**
+ * The bytes of a checkpoint (safetensors) of the model, the optimiser state and `meta`: what
+ * `saveCheckpoint` of `@igcnet/trainer/node` writes to disk, and what a browser offers for
+ * download.
+ */
+export async function encodeCheckpoint(
   model: TrainableModel,
   optimizer: SGD | undefined,
   meta: CheckpointMeta,
-): Promise<void> {
+): Promise<Uint8Array> {
   const entries: [string, SafeTensor][] = [];
   for (const [name, v] of model.namedParameters())
     entries.push([MODEL + name, await toSafeTensor(v)]);
@@ -66,7 +67,7 @@ export async function saveCheckpoint(
     seed: String(meta.seed),
     extra: JSON.stringify(meta.extra ?? {}),
   };
-  await writeFileAtomic(path, encodeSafeTensors(entries, metadata));
+  return encodeSafeTensors(entries, metadata);
 }
 
 function parseJsonField(
@@ -91,19 +92,6 @@ function intField(path: string, md: Record<string, string>, key: string): number
       `${path}: checkpoint metadata '${key}' must be a non-negative integer, got '${md[key]}'`,
     );
   return v;
-}
-
-/** Reads and validates a checkpoint file. */
-export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  let buf: Uint8Array;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    throw new Error(
-      `${path}: cannot read checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  return decodeCheckpoint(buf, path);
 }
 
 /**

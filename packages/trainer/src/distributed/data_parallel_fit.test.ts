@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { memory } from '@igcnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fit as fitLoop } from '../loop/fit.js';
+import { folderStore } from '../loop/folder_store.js';
 import type { BatchSource } from '../loop/model.js';
 import { readRunMetrics } from '../report/metrics.js';
 import { paperSchedule } from '../schedule/schedules.js';
@@ -63,7 +64,7 @@ describe('fit with a communicator', () => {
     const one = setup();
     const aloneOut = await mkdtemp(join(tmpdir(), 'igc-dp-'));
     dirs.push(aloneOut);
-    const alone = await runFit({ ...one, ...common, train, test, outDir: aloneOut });
+    const alone = await runFit({ ...one, ...common, train, test, store: folderStore(aloneOut) });
     expect(alone.worldSize).toBe(1);
 
     const twin = setup();
@@ -77,7 +78,7 @@ describe('fit with a communicator', () => {
       train: twinned(train),
       test: twinned(test),
       comm: world,
-      outDir: out,
+      store: folderStore(out),
     });
     expect(memory().numTensors).toBe(before + 4); // the momentum buffers only
     expect(r.worldSize).toBe(2);
@@ -119,7 +120,7 @@ describe('fit with a communicator', () => {
       epochs: 1,
       train: twinned(train),
       comm: twinWorld(1),
-      outDir: out1,
+      store: folderStore(out1),
     });
     expect(await readdir(out1)).toEqual([]);
     for (const m of [one, twin, other]) {

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memory } from '@igcnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, restoreCheckpoint } from '../checkpoint/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint_file.js';
 import { constant, paperSchedule } from '../schedule/schedules.js';
 import { tinyData, tinyTraining } from '../testing/tiny.js';
-import { CHECKPOINT_FILE, DivergenceError, fit as fitLoop, METRICS_FILE } from './fit.js';
+import { DivergenceError, fit as fitLoop } from './fit.js';
+import { CHECKPOINT_FILE, folderStore, METRICS_FILE } from './folder_store.js';
 
 // Named apart from Jasmine's focused-test `fit`, which the linter flags.
 const runFit = fitLoop;
@@ -44,7 +46,7 @@ describe('fit', () => {
       optimizer,
       schedule,
       seed: 5,
-      outDir: out,
+      store: folderStore(out),
       onEvent: (e) => events.push(e.type),
     });
     expect(memory().numTensors).toBe(before + 4); // the 4 momentum buffers, created on step 1
@@ -79,7 +81,7 @@ describe('fit', () => {
       epochs: EPOCHS,
       schedule,
       seed: 9,
-      outDir: outA,
+      store: folderStore(outA),
     });
 
     const first = setup(3);
@@ -93,7 +95,7 @@ describe('fit', () => {
       epochs: 2,
       schedule,
       seed: 9,
-      outDir: outB,
+      store: folderStore(outB),
     });
     first.model.dispose();
     first.optimizer.dispose();
@@ -110,7 +112,7 @@ describe('fit', () => {
       epochs: EPOCHS,
       schedule,
       seed: 9,
-      outDir: outB,
+      store: folderStore(outB),
       startEpoch: ck.meta.epoch,
     });
 
@@ -148,7 +150,7 @@ describe('fit', () => {
       epochs: 1,
       schedule: constant(0.1),
       seed: 1,
-      outDir: out,
+      store: folderStore(out),
     });
     await expect(
       runFit({
@@ -160,7 +162,7 @@ describe('fit', () => {
         epochs: 3,
         schedule: constant(1e30),
         seed: 1,
-        outDir: out,
+        store: folderStore(out),
         startEpoch: 1,
       }),
     ).rejects.toThrow(DivergenceError);
@@ -174,7 +176,7 @@ describe('fit', () => {
         epochs: 3,
         schedule: constant(1e30),
         seed: 1,
-        outDir: out,
+        store: folderStore(out),
         startEpoch: 1,
       }),
     ).rejects.toThrow(
@@ -187,7 +189,55 @@ describe('fit', () => {
   });
 });
 
+describe('fit with a signal', () => {
+  it('stops before the next step once aborted: no evaluation, no checkpoint, no leak', async () => {
+    const { model, optimizer } = setup(7);
+    const before = memory().numTensors;
+    const stop = new AbortController();
+    const types: string[] = [];
+    const r = await runFit({
+      model,
+      optimizer,
+      modelName: 'tiny',
+      modelConfig: {},
+      train,
+      test,
+      epochs: 2,
+      schedule,
+      seed: 1,
+      signal: stop.signal,
+      onEvent: (e) => {
+        types.push(e.type);
+        if (e.type === 'step' && e.step === 2) stop.abort();
+      },
+    });
+    expect(r.aborted).toBe(true);
+    expect(r.steps).toBe(3);
+    expect(r.images).toBe(24);
+    expect(r.epochs).toEqual([]);
+    expect(types.filter((t) => t === 'epoch' || t === 'eval')).toEqual([]);
+    expect(memory().numTensors).toBe(before + 4); // the momentum buffers alone
+    model.dispose();
+    optimizer.dispose();
+  });
+});
+
 describe('checkpoints', () => {
+  it('encode to bytes that decode to the same tensors and metadata', async () => {
+    const { model, optimizer } = setup(8);
+    const meta = { model: 'tiny', config: { classes: 3 }, epoch: 1, step: 9, seed: 2 };
+    const bytes = await encodeCheckpoint(model, optimizer, { ...meta, extra: { lr: 0.1 } });
+    const ck = decodeCheckpoint(bytes, 'memory');
+    expect(ck.meta).toEqual({ ...meta, extra: { lr: 0.1 } });
+    expect([...ck.model.keys()].sort()).toEqual(
+      [...model.namedParameters(), ...model.namedBuffers()].map(([n]) => n).sort(),
+    );
+    for (const [n, v] of model.namedParameters())
+      expect(Array.from(ck.model.get(n)!.data)).toEqual(Array.from(v.dataSync()));
+    model.dispose();
+    optimizer.dispose();
+  });
+
   it('reject a model that does not match, listing keys and shapes, and assign nothing', async () => {
     const out = await tmp();
     const { model, optimizer } = setup(4);

@@ -1,5 +1,3 @@
-import { appendFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   argmax,
   dispose,
@@ -11,16 +9,16 @@ import {
   tensor,
   valueAndGrads,
 } from '@igcnet/tensor';
-import { saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { encodeCheckpoint } from '../checkpoint/checkpoint.js';
 import { type Communicator, isWriter } from '../distributed/communicator.js';
 import { DataParallel } from '../distributed/data_parallel.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import { evaluate } from '../metrics/evaluate.js';
 import type { SGD } from '../optim/sgd.js';
 import type { LrSchedule } from '../schedule/schedules.js';
 import { defaultLogEvery, StepLogger } from '../telemetry/step_logger.js';
 import type { EpochEvent, LogEvent, TrainEvent } from './events.js';
 import type { BatchSource, TrainableModel } from './model.js';
+import type { RunStore } from './store.js';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -36,8 +34,11 @@ export interface FitOptions {
   optimizer: SGD;
   schedule: LrSchedule;
   seed: number;
-  /** Folder for `checkpoint.safetensors` and `metrics.jsonl`; nothing is written without it. */
-  outDir?: string;
+  /**
+   * Where the checkpoint (after each epoch) and the metrics lines go, e.g. `folderStore(dir)` of
+   * `@igcnet/trainer/node`; nothing is kept without it.
+   */
+  store?: RunStore;
   /** First epoch to run (the epochs a resumed checkpoint completed). */
   startEpoch?: number;
   /** Stop after this many epochs in all, although the schedule spans `epochs` (run in chunks). */
@@ -55,11 +56,17 @@ export interface FitOptions {
    * `@igcnet/distributed` under mpirun): rank 0's weights are broadcast, each rank trains on its
    * slice of every global batch of `train` (which must be shardable), gradients are summed in
    * buckets, BN running statistics follow rank 0 and evaluation is sharded. Only rank 0 writes
-   * `outDir`. For synchronised BN, convert the model's BN layers first.
+   * `store`. For synchronised BN, convert the model's BN layers first.
    */
   comm?: Communicator;
   /** Size of one gradient bucket in bytes when `comm` has several ranks (default 4 MiB). */
   bucketBytes?: number;
+  /**
+   * Stops the run before the next step once aborted (a page's Stop button): the epoch in
+   * progress ends without evaluation or checkpoint, and the result says `aborted`. For one
+   * process: the ranks of a data-parallel run would have to stop at the same step.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a finished run reports. */
@@ -72,34 +79,22 @@ export interface FitResult {
   worldSize: number;
   /** Seconds spent summing gradients across processes (0 in a world of one). */
   allreduceSeconds: number;
+  /** Whether `signal` stopped the run early. */
+  aborted: boolean;
 }
 
 /** Raised when the loss stops being finite. */
 export class DivergenceError extends Error {}
 
-/** Checkpoint file name inside the output folder. */
-export const CHECKPOINT_FILE = 'checkpoint.safetensors';
-/** Per-epoch metrics file name inside the output folder. */
-export const METRICS_FILE = 'metrics.jsonl';
-
 /** Keeps the metrics lines of the `startEpoch` epochs already done (1-based in the file). */
-async function resetMetrics(path: string, startEpoch: number): Promise<string[]> {
-  let text = '';
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .filter((l) => {
-      try {
-        return (JSON.parse(l) as { epoch: number }).epoch <= startEpoch;
-      } catch {
-        return false;
-      }
-    });
+function keptMetrics(lines: readonly string[], startEpoch: number): string[] {
+  return lines.filter((l) => {
+    try {
+      return (JSON.parse(l) as { epoch: number }).epoch <= startEpoch;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -112,11 +107,9 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   const startEpoch = o.startEpoch ?? 0;
   const steps = o.train.batchesPerEpoch;
   let globalStep = startEpoch * steps;
-  const outDir = isWriter(o.comm) ? o.outDir : undefined;
-  const metricsPath = outDir ? join(outDir, METRICS_FILE) : undefined;
-  const ckptPath = outDir ? join(outDir, CHECKPOINT_FILE) : undefined;
-  const lines = metricsPath ? await resetMetrics(metricsPath, startEpoch) : [];
-  let lastGood = startEpoch > 0 && o.outDir ? join(o.outDir, CHECKPOINT_FILE) : undefined;
+  const store = isWriter(o.comm) ? o.store : undefined;
+  const lines = store ? keptMetrics(await store.readMetrics(), startEpoch) : [];
+  let lastGood = startEpoch > 0 && o.store ? o.store.checkpoint : undefined;
   const dp =
     o.comm && o.comm.size > 1 ? new DataParallel(o.comm, params, o.bucketBytes) : undefined;
   const buffers = [...o.model.namedBuffers()].map(([, v]) => v);
@@ -130,18 +123,19 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     seconds: 0,
     worldSize: o.comm?.size ?? 1,
     allreduceSeconds: 0,
+    aborted: false,
   };
   const t0 = performance.now();
-  // Step lines are appended as they come, so the file starts from the lines kept.
-  if (metricsPath) await writeFileAtomic(metricsPath, lines.map((l) => `${l}\n`).join(''));
+  // Step lines are appended as they come, so the store starts from the lines kept.
+  if (store) await store.writeMetrics(lines);
   const logger = new StepLogger(o.logEvery ?? defaultLogEvery(steps), steps, dp?.comm);
   const emitLog = async (ev: LogEvent | undefined) => {
     if (!ev) return;
     o.onEvent?.(ev);
-    if (!metricsPath) return;
+    if (!store) return;
     const line = JSON.stringify(ev);
     lines.push(line);
-    await appendFile(metricsPath, `${line}\n`);
+    await store.appendMetrics(line);
   };
 
   const endEpoch = Math.min(o.epochs, o.stopAfter ?? o.epochs);
@@ -155,6 +149,7 @@ export async function fit(o: FitOptions): Promise<FitResult> {
     let lr = o.schedule.lrAt(globalStep);
     logger.startEpoch();
     for await (const batch of train.epoch(epoch)) {
+      if (o.signal?.aborted) break;
       lr = o.schedule.lrAt(globalStep);
       let n = batch.shape[0];
       // This rank's share of the global batch weights its loss (see DataParallel).
@@ -220,6 +215,11 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       await emitLog(await logger.afterStep(step, globalStep, lr));
       step++;
     }
+    if (o.signal?.aborted) {
+      result.aborted = true;
+      result.images += images;
+      break;
+    }
     await emitLog(await logger.endEpoch(globalStep, lr));
     const trainSeconds = (performance.now() - te) / 1000;
     const ev: EpochEvent = {
@@ -253,8 +253,8 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         ...(r.predictions ? { predictions: r.predictions } : {}),
       });
     }
-    if (ckptPath && metricsPath) {
-      await saveCheckpoint(ckptPath, o.model, o.optimizer, {
+    if (store) {
+      const bytes = await encodeCheckpoint(o.model, o.optimizer, {
         model: o.modelName,
         config: o.modelConfig,
         epoch: epoch + 1,
@@ -262,10 +262,11 @@ export async function fit(o: FitOptions): Promise<FitResult> {
         seed: o.seed,
         ...(o.extra ? { extra: o.extra } : {}),
       });
-      lastGood = ckptPath;
-      ev.checkpoint = ckptPath;
+      await store.writeCheckpoint(bytes);
+      lastGood = store.checkpoint;
+      ev.checkpoint = store.checkpoint;
       lines.push(JSON.stringify(ev));
-      await writeFileAtomic(metricsPath, `${lines.join('\n')}\n`);
+      await store.writeMetrics(lines);
     }
     result.epochs.push(ev);
     result.images += images;

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../io/atomic.js';
 import type { Predictions } from '../metrics/evaluate.js';
 
 /** File name of the evaluation report inside a run folder. */
@@ -121,25 +119,17 @@ export function buildEvalReport(
   };
 }
 
-/** Writes `eval.json` atomically. */
-export async function writeEvalReport(path: string, r: EvalReport): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(r)}\n`);
-}
-
 function fail(path: string, field: string, expected: string): never {
   throw new Error(`${path}: field '${field}' must be ${expected}`);
 }
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
-/** Reads and checks `eval.json`: errors name the file, the field and what was expected. */
-export async function readEvalReport(path: string): Promise<EvalReport> {
-  let v: unknown;
-  try {
-    v = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${path}: cannot read the evaluation report (${(e as Error).message})`);
-  }
+/**
+ * Checks a parsed `eval.json` (`path` names it in errors): errors name the file, the field and
+ * what was expected.
+ */
+export function checkEvalReport(path: string, v: unknown): EvalReport {
   if (typeof v !== 'object' || v === null) fail(path, '(root)', 'a JSON object');
   const r = v as Partial<EvalReport>;
   if (r.format !== EVAL_FORMAT) fail(path, 'format', `'${EVAL_FORMAT}'`);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { getBackend, memory, scalar, tensor } from '@igcnet/tensor';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { LogEvent, TrainEvent } from '../loop/events.js';
-import { fit as fitLoop, METRICS_FILE } from '../loop/fit.js';
+import { fit as fitLoop } from '../loop/fit.js';
+import { folderStore, METRICS_FILE } from '../loop/folder_store.js';
 import { SGD } from '../optim/sgd.js';
 import { readRunMetrics } from '../report/metrics.js';
 import { constant } from '../schedule/schedules.js';
@@ -78,7 +79,7 @@ async function run(logEvery: number | undefined, epochs = 2) {
     optimizer,
     schedule: constant(0.05),
     seed: 1,
-    outDir: out,
+    store: folderStore(out),
     ...(logEvery === undefined ? {} : { logEvery }),
     onEvent: (e) => {
       events.push(e);

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { checkBrowserEntry } from '@igcnet/browser-clean';
+import { describe, expect, it } from 'vitest';
+
+// The backend runs on navigator.gpu in browsers; Dawn is loaded in Node only.
+describe('browser entry', () => {
+  it('./index.ts reaches no Node built-in and loads without Node globals', async () => {
+    const r = await checkBrowserEntry(fileURLToPath(new URL('./index.ts', import.meta.url)));
+    expect(r.nodeImports).toEqual([]);
+    expect(r.loadError).toBeUndefined();
+  });
+});

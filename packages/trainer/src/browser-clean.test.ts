@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { checkBrowserEntry } from '@igcnet/browser-clean';
+import { describe, expect, it } from 'vitest';
+
+// The main entry runs in browsers; files on disk are in ./node.ts (@igcnet/trainer/node).
+describe('browser entry', () => {
+  it('./index.ts reaches no Node built-in and loads without Node globals', async () => {
+    const r = await checkBrowserEntry(fileURLToPath(new URL('./index.ts', import.meta.url)));
+    expect(r.nodeImports).toEqual([]);
+    expect(r.loadError).toBeUndefined();
+  });
+});
