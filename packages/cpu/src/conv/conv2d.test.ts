@@ -224,22 +224,3 @@ describe('wasm memory', () => {
     });
   });
 });
-
-describe('threaded filter gradient', () => {
-  it.skipIf(!loadWasmKernels())(
-    'is bit-for-bit reproducible (training runs resume exactly)',
-    () => {
-      withMode(MODES[3]!, () => {
-        const s = shapeOf(CASES[CASES.length - 1]!);
-        const x = randomFloats(s.n * s.cin * s.h * s.w, 5);
-        const dy = randomFloats(s.n * s.cout * s.outH * s.outW, 6);
-        const runs = Array.from({ length: 6 }, () => {
-          const dw = new Float32Array(s.cout * (s.cin / s.groups) * s.kh * s.kw);
-          conv2dBackpropFilter(s, x, dy, dw);
-          return dw;
-        });
-        for (const r of runs.slice(1)) expect(Array.from(r)).toEqual(Array.from(runs[0]!));
-      });
-    },
-  );
-});

@@ -12,7 +12,6 @@ import {
   type OpCode,
   writeConvJob,
   writeConvJobs,
-  writeStaticConvJobs,
 } from './layout.js';
 import type { WasmKernels } from './module.js';
 
@@ -75,9 +74,17 @@ export function wasmConvForward(
 }
 
 /**
- * Filter gradient on the wasm kernels; each thread sums a fixed range of items into its own
- * partial and the partials are added in thread order, so the result does not depend on timing
- * (small groups: see smallConvFilter).
+ * Partial sums of the filter gradient (outside the small-group kernels): the items are cut into
+ * this many fixed chunks, whatever the thread count, each summed in order into its own partial,
+ * and the partials added in chunk order. Threads claim whole chunks, so the bits depend neither
+ * on timing nor on the thread count (nor on whether worker threads started at all). 16 keeps
+ * up to 4 threads busy when the OS deschedules one; the partials cost 16 × dw floats.
+ */
+export const FILTER_CHUNKS = 16;
+
+/**
+ * Filter gradient on the wasm kernels: see FILTER_CHUNKS (small groups: smallConvFilter). Both
+ * give the same bits for any thread count.
  */
 export function wasmConvFilter(
   k: WasmKernels,
@@ -93,27 +100,31 @@ export function wasmConvFilter(
     smallConvFilter(k, p, s, x, dy, dw);
     return;
   }
+  const chunks = Math.min(p.items, FILTER_CHUNKS);
+  const t = Math.min(p.threads, chunks);
   const L = new Layout();
   const px = L.alloc(x.length * 4);
   const pdy = L.alloc(dy.length * 4);
   const wsBytes = scratchBytes(k, s, Op.convFilter, flags);
-  // The partial of thread t sits at the start of its scratch block, before the kernel scratch.
   const partBytes = Math.ceil((dw.length * 4) / 64) * 64;
-  const blocks = Array.from({ length: p.threads }, () => L.alloc(partBytes + wsBytes));
+  const parts = L.alloc(chunks * partBytes);
+  const pdw = L.alloc(partBytes);
+  const ws = Array.from({ length: t }, () => L.alloc(wsBytes));
   const f = L.commit(k.memory);
   f.set(x, px >> 2);
   f.set(dy, pdy >> 2);
-  const jobs = writeStaticConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-    ptrs: [px, pdy, 0, blocks[t]!],
-    ws: blocks[t]! + partBytes,
-  }));
+  const jobs = writeConvJobs(
+    k.memory,
+    t,
+    chunks,
+    s,
+    flags,
+    (i) => ({ ptrs: [px, pdy, 0, parts], ws: ws[i]! }),
+    [chunks, partBytes],
+  );
   execute(k, Op.convFilter, jobs);
-  const p0 = blocks[0]! >> 2;
-  for (let t = 1; t < blocks.length; t++) {
-    const pt = blocks[t]! >> 2;
-    for (let i = 0; i < dw.length; i++) f[p0 + i] = f[p0 + i]! + f[pt + i]!;
-  }
-  dw.set(f.subarray(p0, p0 + dw.length));
+  k.exports.filterReduce(parts, 1, chunks, partBytes / 4, pdw);
+  dw.set(f.subarray(pdw >> 2, (pdw >> 2) + dw.length));
 }
 
 /**

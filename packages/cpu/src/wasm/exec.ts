@@ -6,6 +6,8 @@ import { ThreadPool } from './pool.js';
 let pool: ThreadPool | null = null;
 /** Set when workers failed to start, so later calls stop trying. */
 let poolBroken = false;
+/** Test jitter of every pool (µs; see setKernelJitter). */
+let jitterUs = 0;
 
 /**
  * How many threads a call of `work` multiply-adds may use: at most `wanted`, 1 without workers
@@ -17,9 +19,11 @@ export function threadsFor(k: WasmKernels, wanted: number, work: number): number
     pool?.close();
     pool = ThreadPool.create(k, wanted);
     if (!pool) {
+      // Results stay the same bits on one thread: every split is fixed (see FILTER_CHUNKS).
       poolBroken = true;
       return 1;
     }
+    pool.setJitter(jitterUs);
   }
   return Math.min(wanted, pool.size);
 }
@@ -36,6 +40,15 @@ export function execute(k: WasmKernels, op: OpCode, jobs: readonly number[]): vo
 }
 
 export { Op };
+
+/**
+ * Test hook: every kernel thread sleeps a random time of up to `us` µs before each job (see
+ * ThreadPool.setJitter), applied to the current pool and to any later one; 0 turns it off.
+ */
+export function setKernelJitter(us: number): void {
+  jitterUs = us;
+  pool?.setJitter(us);
+}
 
 /** Threads of the live pool (1 when none): tests check the threaded path really ran. */
 export function poolThreads(): number {

@@ -61,10 +61,11 @@ export function writeConvJob(
   ws: number,
   flags: number,
   counter = 0,
+  extra: readonly number[] = [],
 ): void {
   const shape = [s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.outH, s.outW, s.strideH, s.strideW];
   const rest = [s.padTop, s.padLeft, s.dilationH, s.dilationW, s.groups];
-  new Int32Array(memory.buffer, job, 25).set([
+  new Int32Array(memory.buffer, job, 25 + extra.length).set([
     i0,
     i1,
     ...shape,
@@ -74,6 +75,7 @@ export function writeConvJob(
     flags,
     counter,
     s.n,
+    ...extra,
   ]);
 }
 
@@ -85,7 +87,9 @@ export interface ThreadArgs {
 
 /**
  * Writes one job block per thread for items [0, items): one thread takes them all; several
- * share a counter (reset here) and claim items one at a time. Returns the job offsets.
+ * share a counter (reset here) and claim items one at a time. Which thread takes which item
+ * then depends on timing, so every item must be computed whole by whichever thread claims it
+ * (no item's result may depend on another's). `extra` fills slots 25 on. Returns the job offsets.
  */
 export function writeConvJobs(
   memory: WasmMemory,
@@ -94,36 +98,17 @@ export function writeConvJobs(
   s: Conv2DGeometry,
   flags: number,
   perThread: (t: number) => ThreadArgs,
+  extra: readonly number[] = [],
 ): number[] {
   const counter = threads > 1 ? COUNTER : 0;
   if (counter) new Int32Array(memory.buffer, COUNTER, 1)[0] = 0;
   const jobs: number[] = [];
   for (let t = 0; t < threads; t++) {
     const a = perThread(t);
-    writeConvJob(memory, jobAt(t), 0, items, s, a.ptrs, a.ws, flags, counter);
+    writeConvJob(memory, jobAt(t), 0, items, s, a.ptrs, a.ws, flags, counter, extra);
     jobs.push(jobAt(t));
   }
   return jobs;
-}
-
-/**
- * Like {@link writeConvJobs} but each thread gets a fixed, contiguous range of items and no
- * shared counter. Used where threads reduce into partials (the filter gradient): a fixed split
- * makes every sum, and so every training run, bit-for-bit reproducible.
- */
-export function writeStaticConvJobs(
-  memory: WasmMemory,
-  threads: number,
-  items: number,
-  s: Conv2DGeometry,
-  flags: number,
-  perThread: (t: number) => ThreadArgs,
-): number[] {
-  return splitRange(items, threads).map(([i0, i1], t) => {
-    const a = perThread(t);
-    writeConvJob(memory, jobAt(t), i0, i1, s, a.ptrs, a.ws, flags, 0);
-    return jobAt(t);
-  });
 }
 
 /** Splits [0, items) into at most `parts` contiguous, nearly equal ranges. */

@@ -19,6 +19,10 @@ const READY_TIMEOUT_MS = 10_000;
  */
 export class ThreadPool {
   private readonly helpers: Helper[] = [];
+  /** Test jitter: each thread sleeps up to this many µs before its job (0: none). */
+  private jitterUs = 0;
+  private rng = 1;
+  private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(private readonly k: WasmKernels) {}
 
@@ -32,10 +36,10 @@ export class ThreadPool {
     const pool = new ThreadPool(k);
     try {
       for (let i = 1; i < size; i++) {
-        const ctl = new Int32Array(new SharedArrayBuffer(6 * 4));
+        const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
         const worker = new wt.Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { module: k.module, memory: k.memory, ctl: ctl.buffer },
+          workerData: { module: k.module, memory: k.memory, ctl: ctl.buffer, seed: i * 7919 },
         });
         worker.unref();
         pool.helpers.push({ worker, ctl, seq: 0 });
@@ -56,6 +60,16 @@ export class ThreadPool {
     return this.helpers.length + 1;
   }
 
+  /**
+   * Makes every thread, the caller included, sleep a random time of up to `us` microseconds
+   * before each job, so that tests can check that results never depend on which thread claims
+   * which work (0 turns it off).
+   */
+  setJitter(us: number): void {
+    this.jitterUs = us;
+    for (const h of this.helpers) h.ctl[6] = us;
+  }
+
   /** Runs op on each job block: jobs[0] here, the rest on helpers; returns when all are done. */
   run(op: OpCode, jobs: readonly number[]): void {
     const fns = this.k.exports;
@@ -71,6 +85,10 @@ export class ThreadPool {
       posted.push(h);
     }
     let failed = false;
+    if (this.jitterUs > 0) {
+      this.rng = (Math.imul(this.rng, 1664525) + 1013904223) >>> 0;
+      Atomics.wait(this.sleeper, 0, 0, ((this.rng / 2 ** 32) * this.jitterUs) / 1000);
+    }
     try {
       call(jobs[0]!);
     } finally {

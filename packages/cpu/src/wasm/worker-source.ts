@@ -2,7 +2,8 @@
  * The worker's program, run with `eval: true` so it needs no file path (the same code works from
  * src under vitest/tsx and from the bundled dist). Control words (Int32Array over its own
  * SharedArrayBuffer): 0 posted sequence, 1 op, 2 job offset, 3 finished sequence, 4 error,
- * 5 ready (1 ok, 2 failed). The op order matches Op in layout.ts.
+ * 5 ready (1 ok, 2 failed), 6 test jitter (µs, 0: none), 7 a word nobody writes (jitter sleeps
+ * on it). The op order matches Op in layout.ts.
  */
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -18,9 +19,15 @@ try {
 }
 Atomics.notify(ctl, 5);
 let seen = 0;
+let rng = workerData.seed >>> 0;
 while (fns) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
+  const jitter = ctl[6];
+  if (jitter > 0) {
+    rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+    Atomics.wait(ctl, 7, 0, ((rng / 4294967296) * jitter) / 1000);
+  }
   try {
     fns[ctl[1]](ctl[2]);
     ctl[4] = 0;

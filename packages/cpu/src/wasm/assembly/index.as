@@ -46,7 +46,7 @@ function ptr(job: usize, i: i32): usize {
  * Slots: 0 i0, 1 i1, 2 cin, 3 h, 4 w, 5 cout, 6 kh, 7 kw, 8 outH, 9 outW, 10 strideH,
  * 11 strideW, 12 padTop, 13 padLeft, 14 dilationH, 15 dilationW, 16 groups, 17–20 pointers
  * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone),
- * 24 batch.
+ * 24 batch, 25–26 per entry point (convFilter).
  */
 function readJob(job: usize): void {
   i0 = slot(job, 0); i1 = slot(job, 1); cin = slot(job, 2); h = slot(job, 3); w = slot(job, 4);
@@ -191,8 +191,11 @@ export function convForward(job: usize): void {
 }
 
 /**
- * Partial dw over items [i0, i1), overwriting it (small groups: per-item slots instead).
- * Pointers: 17 x, 18 dy, 20 dw.
+ * dw as partial sums over fixed chunks of items (small groups: per-item slots instead). Chunk c
+ * holds items [⌊items·c / chunks⌋, ⌊items·(c+1) / chunks⌋) summed in order into its own partial
+ * at pointer 20 + c·slot 26 bytes; [i0, i1) (or the shared counter) ranges over chunks. The
+ * chunks do not depend on the thread count, so neither do the sums: the host adds the partials
+ * in chunk order. Pointers: 17 x, 18 dy, 20 partials; slots 25 chunks, 26 partial stride.
  */
 export function convFilter(job: usize): void {
   readJob(job);
@@ -210,6 +213,9 @@ export function convFilter(job: usize): void {
     }
     return;
   }
+  const chunks = slot(job, 25);
+  const partStride = ptr(job, 26);
+  const items = batch * groups;
   const direct = directPointwise();
   const implicit = !direct && unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
@@ -219,21 +225,25 @@ export function convFilter(job: usize): void {
   const dyp = offs + <usize>align64(kc * 4);
   const col = ws + <usize>gemmScratchBytes();
   if (implicit) tapOffsets(cinG, kh, kw, dh, dw, hp, wp, offs);
-  memory.fill(dwt, 0, <usize>(cout * kc) << 2);
-  for (let item = firstItem(); item < i1; item = nextItem(item)) {
-    const n = item / groups, g = item % groups;
-    const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
-    const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
-    const dwg = dwt + ((<usize>(g * coutG) * kc) << 2);
-    if (direct) {
-      pointwiseFilter(xg, dyg, cinG, coutG, hw, dwg, kc);
-    } else if (implicit) {
-      padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
-      padGrad(dyg, coutG, outH, outW, wp, qs, dyp);
-      filterTaps(xpad, offs, kc, dyp, coutG, qs, dwg);
-    } else {
-      im2col(xg, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, col);
-      gemm(coutG, kc, ohw, dyg, ohw, false, col, ohw, true, dwg, kc, true, ws);
+  for (let c = firstItem(); c < i1; c = nextItem(c)) {
+    const part = dwt + <usize>c * partStride;
+    memory.fill(part, 0, <usize>(cout * kc) << 2);
+    const a = <i32>((<i64>items * c) / chunks), b = <i32>((<i64>items * (c + 1)) / chunks);
+    for (let item = a; item < b; item++) {
+      const n = item / groups, g = item % groups;
+      const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
+      const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
+      const dwg = part + ((<usize>(g * coutG) * kc) << 2);
+      if (direct) {
+        pointwiseFilter(xg, dyg, cinG, coutG, hw, dwg, kc);
+      } else if (implicit) {
+        padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
+        padGrad(dyg, coutG, outH, outW, wp, qs, dyp);
+        filterTaps(xpad, offs, kc, dyp, coutG, qs, dwg);
+      } else {
+        im2col(xg, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, col);
+        gemm(coutG, kc, ohw, dyg, ohw, false, col, ohw, true, dwg, kc, true, ws);
+      }
     }
   }
 }
