@@ -10,7 +10,7 @@ import {
   type TypedArray,
   type UnaryInputs,
 } from '@igcnet/tensor/backend';
-import { alloc, out, vals } from '../storage.js';
+import { alloc, vals } from '../storage.js';
 import { forEachRun } from './iter.js';
 
 enum Bin {
@@ -225,10 +225,20 @@ function unary(op: Un): (args: { inputs: UnaryInputs }) => TensorInfo {
   };
 }
 
-function convert(src: TypedArray, dtype: DType): TypedArray {
-  if (dtype === 'int32')
-    return src instanceof Int32Array ? src.slice() : Int32Array.from(src, (v) => Math.trunc(v));
-  return Float32Array.from(src);
+/** Copies `src` into `o`, truncating toward zero into int32. */
+function convert(src: TypedArray, o: TypedArray): void {
+  if (o instanceof Int32Array && !(src instanceof Int32Array)) {
+    for (let i = 0; i < o.length; i++) o[i] = Math.trunc(src[i]!);
+  } else {
+    o.set(src);
+  }
+}
+
+/** A new tensor of `dtype` holding `x`'s values. */
+function copyOf(x: TensorInfo, dtype: DType): TensorInfo {
+  const { values, info } = alloc(x.shape, dtype, false);
+  convert(vals(x), values);
+  return info;
 }
 
 /** Elementwise kernels of the CPU backend. */
@@ -252,6 +262,6 @@ export const elementwiseKernels: KernelTable = {
     for (let i = 0; i < o.length; i++) o[i] = xv[i]! ** exponent;
     return info;
   },
-  Cast: ({ inputs: { x }, attrs: { dtype } }) => out(convert(vals(x), dtype), x.shape, dtype),
-  Identity: ({ inputs: { x } }) => out(vals(x).slice(), x.shape, x.dtype),
+  Cast: ({ inputs: { x }, attrs: { dtype } }) => copyOf(x, dtype),
+  Identity: ({ inputs: { x } }) => copyOf(x, x.dtype),
 };

@@ -32,7 +32,7 @@ function shuffled(
   const [n, c, h, w] = shape as [number, number, number, number];
   shufflePlanes(
     new Int32Array(v.buffer, v.byteOffset, v.length),
-    new Int32Array(t.values.buffer, 0, t.values.length),
+    new Int32Array(t.values.buffer, t.values.byteOffset, t.values.length),
     n,
     c,
     groups,
@@ -62,8 +62,8 @@ function convolve(
   conv2dForward(s, xin.values, f32(w), bias ? f32(bias) : undefined, y.values);
   if (folded) {
     shufflePlanes(
-      new Int32Array(y.values.buffer, 0, y.values.length),
-      new Int32Array(out.values.buffer, 0, out.values.length),
+      new Int32Array(y.values.buffer, y.values.byteOffset, y.values.length),
+      new Int32Array(out.values.buffer, out.values.byteOffset, out.values.length),
       s.n,
       s.cout,
       attrs.outShuffle!,

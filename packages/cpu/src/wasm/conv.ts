@@ -7,16 +7,16 @@ import {
   FLAG_NO_IMPLICIT,
   FLAG_SMALL,
   jobAt,
-  Layout,
   Op,
   type OpCode,
   writeConvJob,
   writeConvJobs,
 } from './layout.js';
 import type { WasmKernels } from './module.js';
+import { type WasmCall, withCall } from './operands.js';
 
-// Each entry copies its inputs into the shared memory, lets the threads claim (image, group)
-// items, runs, and copies the result out. The copies cost a few percent of a 3×3 conv's time.
+// Each entry passes its operands in place (they are tensors in the kernels' memory, or copies:
+// operands.ts), lets the threads claim (image, group) items, and runs.
 
 /** Items (image, group pairs) and threads for a conv. */
 function plan(
@@ -34,6 +34,11 @@ function plan(
 function scratchBytes(k: WasmKernels, s: Conv2DGeometry, op: OpCode, flags: number): number {
   writeConvJob(k.memory, jobAt(0), 0, 0, s, [0, 0, 0, 0], 0, flags);
   return k.exports.convScratchBytes(jobAt(0), op);
+}
+
+/** One scratch block of `bytes` per thread. */
+function perThread(c: WasmCall, threads: number, bytes: number): number[] {
+  return Array.from({ length: threads }, () => c.scratch(bytes));
 }
 
 function flagsFor(s: Conv2DGeometry): number {
@@ -54,23 +59,15 @@ export function wasmConvForward(
 ): void {
   const p = plan(k, threads, s);
   const flags = flagsFor(s);
-  const L = new Layout();
-  const px = L.alloc(x.length * 4);
-  const pw = L.alloc(w.length * 4);
-  const pb = bias ? L.alloc(bias.length * 4) : 0;
-  const py = L.alloc(y.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convForward, flags);
-  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(x, px >> 2);
-  f.set(w, pw >> 2);
-  if (bias) f.set(bias, pb >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-    ptrs: [px, pw, pb, py],
-    ws: ws[t]!,
-  }));
-  execute(k, Op.convForward, jobs);
-  y.set(f.subarray(py >> 2, (py >> 2) + y.length));
+  withCall(k.heap, (c) => {
+    const ptrs = [c.input(x), c.input(w), bias ? c.input(bias) : 0, c.output(y)] as const;
+    const ws = perThread(c, p.threads, scratchBytes(k, s, Op.convForward, flags));
+    const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
+      ptrs,
+      ws: ws[t]!,
+    }));
+    execute(k, Op.convForward, jobs);
+  });
 }
 
 /**
@@ -83,8 +80,9 @@ export function wasmConvForward(
 export const FILTER_CHUNKS = 16;
 
 /**
- * Filter gradient on the wasm kernels: see FILTER_CHUNKS (small groups: smallConvFilter). Both
- * give the same bits for any thread count.
+ * Filter gradient on the wasm kernels: see FILTER_CHUNKS; the small-group kernels write one
+ * slot per item and sum the slots over images in order. Both give the same bits for any thread
+ * count.
  */
 export function wasmConvFilter(
   k: WasmKernels,
@@ -96,67 +94,22 @@ export function wasmConvFilter(
 ): void {
   const p = plan(k, threads, s);
   const flags = flagsFor(s);
-  if (flags & FLAG_SMALL) {
-    smallConvFilter(k, p, s, x, dy, dw);
-    return;
-  }
-  const chunks = Math.min(p.items, FILTER_CHUNKS);
-  const t = Math.min(p.threads, chunks);
-  const L = new Layout();
-  const px = L.alloc(x.length * 4);
-  const pdy = L.alloc(dy.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convFilter, flags);
-  const partBytes = Math.ceil((dw.length * 4) / 64) * 64;
-  const parts = L.alloc(chunks * partBytes);
-  const pdw = L.alloc(partBytes);
-  const ws = Array.from({ length: t }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(x, px >> 2);
-  f.set(dy, pdy >> 2);
-  const jobs = writeConvJobs(
-    k.memory,
-    t,
-    chunks,
-    s,
-    flags,
-    (i) => ({ ptrs: [px, pdy, 0, parts], ws: ws[i]! }),
-    [chunks, partBytes],
-  );
-  execute(k, Op.convFilter, jobs);
-  k.exports.filterReduce(parts, 1, chunks, partBytes / 4, pdw);
-  dw.set(f.subarray(pdw >> 2, (pdw >> 2) + dw.length));
-}
-
-/**
- * Filter gradient on the direct small-group kernels: threads claim items as they go (no thread
- * waits on a descheduled one), each item writes its own slot, and filterReduce sums the slots
- * over images in a fixed order, so the bits depend neither on timing nor on the thread count.
- */
-function smallConvFilter(
-  k: WasmKernels,
-  p: { items: number; threads: number },
-  s: Conv2DGeometry,
-  x: Float32Array,
-  dy: Float32Array,
-  dw: Float32Array,
-): void {
-  const L = new Layout();
-  const px = L.alloc(x.length * 4);
-  const pdy = L.alloc(dy.length * 4);
-  const slots = L.alloc(s.n * dw.length * 4);
-  const pdw = L.alloc(dw.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convFilter, FLAG_SMALL);
-  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(x, px >> 2);
-  f.set(dy, pdy >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, FLAG_SMALL, (t) => ({
-    ptrs: [px, pdy, 0, slots],
-    ws: ws[t]!,
-  }));
-  execute(k, Op.convFilter, jobs);
-  k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, pdw);
-  dw.set(f.subarray(pdw >> 2, (pdw >> 2) + dw.length));
+  const small = (flags & FLAG_SMALL) !== 0;
+  // Small groups: one slot per item (threads claim items); else one partial per chunk.
+  const parts = small ? p.items : Math.min(p.items, FILTER_CHUNKS);
+  const t = Math.min(p.threads, parts);
+  withCall(k.heap, (c) => {
+    const partBytes = dw.length * 4;
+    const slots = c.scratch(parts * partBytes);
+    const ws = perThread(c, t, scratchBytes(k, s, Op.convFilter, flags));
+    const ptrs = [c.input(x), c.input(dy), 0, slots] as const;
+    const extra = small ? [] : [parts, partBytes];
+    const jobs = writeConvJobs(k.memory, t, parts, s, flags, (i) => ({ ptrs, ws: ws[i]! }), extra);
+    execute(k, Op.convFilter, jobs);
+    const out = c.output(dw);
+    if (small) k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, out);
+    else k.exports.filterReduce(slots, 1, parts, dw.length, out);
+  });
 }
 
 /**
@@ -172,20 +125,14 @@ export function wasmConvInput(
   dx: Float32Array,
 ): void {
   const p = plan(k, threads, s);
-  const L = new Layout();
-  const pdy = L.alloc(dy.length * 4);
-  const pw = L.alloc(w.length * 4);
-  const pdx = L.alloc(dx.length * 4);
   const flags = useSmallGroups(s, true) ? FLAG_SMALL : 0;
-  const wsBytes = scratchBytes(k, s, Op.convInput, flags);
-  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(dy, pdy >> 2);
-  f.set(w, pw >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-    ptrs: [pdy, pw, 0, pdx],
-    ws: ws[t]!,
-  }));
-  execute(k, Op.convInput, jobs);
-  dx.set(f.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+  withCall(k.heap, (c) => {
+    const ptrs = [c.input(dy), c.input(w), 0, c.output(dx)] as const;
+    const ws = perThread(c, p.threads, scratchBytes(k, s, Op.convInput, flags));
+    const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
+      ptrs,
+      ws: ws[t]!,
+    }));
+    execute(k, Op.convInput, jobs);
+  });
 }

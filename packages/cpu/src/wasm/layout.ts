@@ -1,12 +1,14 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
 import type { WasmMemory } from './api.js';
 
-/** Job blocks (one per thread) live below DATA_BASE; offset 0 stays unused so 0 means "none". */
+/**
+ * Job blocks (one per thread) live below the heap (heap.ts: HEAP_BASE); offset 0 stays unused
+ * so that 0 means "none".
+ */
 export const JOB_BASE = 1024;
 /** The shared item counter of threaded conv jobs. */
 const COUNTER = 512;
 const JOB_BYTES = 128;
-const DATA_BASE = 65536;
 
 /** Kernel entry points, in the order the worker source lists them. */
 export const Op = { convForward: 0, convFilter: 1, convInput: 2, sgemm: 3 } as const;
@@ -23,28 +25,6 @@ export const FLAG_SMALL = 4;
 /** The job block of thread t. */
 export function jobAt(t: number): number {
   return JOB_BASE + t * JOB_BYTES;
-}
-
-/**
- * A bump allocator over the shared memory for one call. Each call lays out its buffers from the
- * same base, so the memory grows to the largest call seen and is then reused.
- */
-export class Layout {
-  private top = DATA_BASE;
-
-  /** Byte offset of a fresh 64-byte aligned block. */
-  alloc(bytes: number): number {
-    const p = this.top;
-    this.top = p + Math.ceil(bytes / 64) * 64;
-    return p;
-  }
-
-  /** Grows memory to hold everything allocated so far and returns a fresh float view. */
-  commit(memory: WasmMemory): Float32Array {
-    const have = memory.buffer.byteLength;
-    if (this.top > have) memory.grow(Math.ceil((this.top - have) / 65536));
-    return new Float32Array(memory.buffer);
-  }
 }
 
 /**

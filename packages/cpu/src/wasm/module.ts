@@ -1,4 +1,5 @@
 import { type WasmMemory, type WasmModule, wasmApi } from './api.js';
+import { WasmHeap } from './heap.js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
 
 /** The functions the kernel module exports; each takes the byte offset of a job block. */
@@ -43,11 +44,15 @@ export interface KernelExports {
   ): void;
 }
 
-/** The compiled module (shareable with workers), its shared memory and this thread's instance. */
+/**
+ * The compiled module (shareable with workers), its shared memory, this thread's instance, and
+ * the allocator of that memory (tensors and kernel scratch live in it).
+ */
 export interface WasmKernels {
   module: WasmModule;
   memory: WasmMemory;
   exports: KernelExports;
+  heap: WasmHeap;
 }
 
 /** Wasm32 limit: 4 GiB. Shared memories must declare a maximum; only address space is reserved. */
@@ -74,7 +79,8 @@ export function loadWasmKernels(): WasmKernels | null {
     const module = new wasmApi.Module(decodeBase64(KERNELS_WASM_BASE64));
     const memory = new wasmApi.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const instance = new wasmApi.Instance(module, { env: { memory } });
-    cached = { module, memory, exports: instance.exports as unknown as KernelExports };
+    const exports = instance.exports as unknown as KernelExports;
+    cached = { module, memory, exports, heap: new WasmHeap(memory) };
   } catch {
     cached = null;
   }

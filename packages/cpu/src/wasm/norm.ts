@@ -1,25 +1,9 @@
-import { Layout } from './layout.js';
 import type { WasmKernels } from './module.js';
+import { withCall } from './operands.js';
 
-// Batch norm is memory bound and cheap per element: the entries copy the tensors into the shared
-// memory, run on the calling thread (worker threads measured slower here: a handoff costs about
-// what the second core saves), and copy the results out. The copies take about
-// as long as the kernels themselves, together far less than the JavaScript loops they replace.
-
-/** Copies `inputs` into fresh blocks of the shared memory after blocks for `outputs` floats. */
-function place(k: WasmKernels, inputs: readonly Float32Array[], outputs: readonly number[]) {
-  const L = new Layout();
-  const at = inputs.map((a) => L.alloc(a.length * 4));
-  const out = outputs.map((len) => L.alloc(len * 4));
-  const f = L.commit(k.memory);
-  for (const [i, a] of inputs.entries()) f.set(a, at[i]! >> 2);
-  return { f, at, out };
-}
-
-/** Copies each output block back into its array. */
-function copyOut(f: Float32Array, from: readonly number[], to: readonly Float32Array[]): void {
-  for (const [i, a] of to.entries()) a.set(f.subarray(from[i]! >> 2, (from[i]! >> 2) + a.length));
-}
+// Batch norm is memory bound and cheap per element: the entries run on the calling thread
+// (worker threads measured slower here: a handoff costs about what the second core saves), on
+// the tensors where they lie in the kernels' memory.
 
 /**
  * Training batch norm of x [n, c, plane] on the wasm kernels: y, and each channel's batch mean
@@ -32,13 +16,21 @@ export function wasmBatchNormTrain(
   inputs: { x: Float32Array; gamma: Float32Array; beta: Float32Array },
   out: { y: Float32Array; mean: Float32Array; variance: Float32Array },
 ): void {
-  const { x, gamma, beta } = inputs;
   const [n, c, plane] = dims;
-  const p = place(k, [x, gamma, beta], [x.length, c, c]);
-  const [px, pg, pb] = p.at as [number, number, number];
-  const [py, pm, pv] = p.out as [number, number, number];
-  k.exports.bnTrain(px, pg, pb, py, pm, pv, n, c, plane, eps);
-  copyOut(p.f, p.out, [out.y, out.mean, out.variance]);
+  withCall(k.heap, (w) => {
+    k.exports.bnTrain(
+      w.input(inputs.x),
+      w.input(inputs.gamma),
+      w.input(inputs.beta),
+      w.output(out.y),
+      w.output(out.mean),
+      w.output(out.variance),
+      n,
+      c,
+      plane,
+      eps,
+    );
+  });
 }
 
 /** Gradient of wasmBatchNormTrain for x, γ and β, from dy and the saved mean and variance. */
@@ -55,11 +47,21 @@ export function wasmBatchNormTrainGrad(
   },
   out: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array },
 ): void {
-  const { dy, x, gamma, mean, variance } = inputs;
   const [n, c, plane] = dims;
-  const p = place(k, [dy, x, gamma, mean, variance], [x.length, c, c]);
-  const [pdy, px, pg, pm, pv] = p.at as [number, number, number, number, number];
-  const [pdx, pdg, pdb] = p.out as [number, number, number];
-  k.exports.bnTrainGrad(pdy, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
-  copyOut(p.f, p.out, [out.dx, out.dgamma, out.dbeta]);
+  withCall(k.heap, (w) => {
+    k.exports.bnTrainGrad(
+      w.input(inputs.dy),
+      w.input(inputs.x),
+      w.input(inputs.gamma),
+      w.input(inputs.mean),
+      w.input(inputs.variance),
+      w.output(out.dx),
+      w.output(out.dgamma),
+      w.output(out.dbeta),
+      n,
+      c,
+      plane,
+      eps,
+    );
+  });
 }
