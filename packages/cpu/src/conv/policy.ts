@@ -2,9 +2,10 @@ import { type Conv2DGeometry, isPointwise } from '@igcnet/tensor/backend';
 import { cpuKernelOptions } from '../options.js';
 
 /**
- * Whether a pointwise conv should use the direct kernels instead of a GEMM. With few channels
- * per group (W2 has 4) the GEMM's K is tiny and packing costs more than the arithmetic; the
- * threshold comes from bench/ measurements (direct wins up to about 16×16 per group).
+ * Whether a pointwise conv on the plain TypeScript path should use the direct kernels instead of
+ * a GEMM. With few channels per group (W2 has 4) the GEMM's K is tiny and packing costs more than
+ * the arithmetic; the threshold comes from bench/ measurements (direct wins up to about 16×16
+ * per group). The wasm path runs pointwise convs on its own kernels (usePointwiseKernels).
  */
 export function useDirectPointwise(s: Conv2DGeometry): boolean {
   return isPointwise(s) && (s.cin / s.groups) * (s.cout / s.groups) <= 256;
@@ -39,4 +40,16 @@ export function useSmallGroups(s: Conv2DGeometry, wasm: boolean): boolean {
     !useDirectPointwise(s) &&
     product <= (wasm ? SMALL_GROUP_MAX_PRODUCT : SMALL_GROUP_MAX_PRODUCT_TS)
   );
+}
+
+/** Largest group weight matrix (coutG × cinG floats) that the pointwise kernels pack whole. */
+export const POINTWISE_MAX_GROUP_FLOATS = 64 * 1024;
+
+/**
+ * Whether a 1×1, stride-1, unpadded conv runs on the wasm pointwise kernels
+ * (wasm/assembly/pointwise.as), which read and write channel planes through tables: folded IGC
+ * interleaves then move no data. Larger groups keep the blocked GEMM, whose packing pays there.
+ */
+export function usePointwiseKernels(s: Conv2DGeometry): boolean {
+  return isPointwise(s) && (s.cin / s.groups) * (s.cout / s.groups) <= POINTWISE_MAX_GROUP_FLOATS;
 }

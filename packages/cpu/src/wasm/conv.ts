@@ -1,10 +1,10 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
-import { useDirectPointwise, useSmallGroups } from '../conv/policy.js';
+import { usePointwiseKernels, useSmallGroups } from '../conv/policy.js';
 import { cpuKernelOptions } from '../options.js';
 import { execute, threadsFor } from './exec.js';
 import {
-  FLAG_DIRECT,
   FLAG_NO_IMPLICIT,
+  FLAG_POINTWISE,
   FLAG_SMALL,
   jobAt,
   Op,
@@ -41,10 +41,92 @@ function perThread(c: WasmCall, threads: number, bytes: number): number[] {
   return Array.from({ length: threads }, () => c.scratch(bytes));
 }
 
+/**
+ * IGC interleaves folded into a conv: it convolves channelShuffle(x, inShuffle) and returns
+ * channelShuffle(·, outShuffle) (1: none). Only the pointwise kernels take them.
+ */
+export interface Shuffles {
+  inShuffle: number;
+  outShuffle: number;
+}
+
+const NO_SHUFFLES: Shuffles = { inShuffle: 1, outShuffle: 1 };
+
+/**
+ * The pointwise kernels' channel tables in one scratch block: at [0, cin) the byte offset, from
+ * its image's first plane, of the plane holding input channel j of the shuffled input; at
+ * [cin, cin + cout) that of the plane output channel i lands in. Returns both offsets.
+ */
+function channelTables(c: WasmCall, s: Conv2DGeometry, sh: Shuffles): [number, number] {
+  const p = c.scratch((s.cin + s.cout) * 4);
+  const t = c.heap.i32(p, s.cin + s.cout);
+  const plane = s.h * s.w * 4;
+  const si = sh.inShuffle;
+  const perIn = s.cin / si;
+  // channelShuffle(x, s)[j] = x[(j mod s)·(C/s) + ⌊j/s⌋].
+  for (let j = 0; j < s.cin; j++) t[j] = ((j % si) * perIn + Math.floor(j / si)) * plane;
+  // channelShuffle(z, s) puts z[i] at (i mod (C/s))·s + ⌊i / (C/s)⌋.
+  const so = sh.outShuffle;
+  const perOut = s.cout / so;
+  for (let i = 0; i < s.cout; i++)
+    t[s.cin + i] = ((i % perOut) * so + Math.floor(i / perOut)) * plane;
+  return [p, p + s.cin * 4];
+}
+
 function flagsFor(s: Conv2DGeometry): number {
+  if (usePointwiseKernels(s)) return FLAG_POINTWISE;
   if (useSmallGroups(s, true)) return FLAG_SMALL;
-  const direct = useDirectPointwise(s) ? FLAG_DIRECT : 0;
-  return direct | (cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT);
+  return cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT;
+}
+
+/** Slots 25–28 of a job with these flags: the pointwise kernels' channel tables at 27–28. */
+function tableSlots(
+  c: WasmCall,
+  s: Conv2DGeometry,
+  flags: number,
+  sh: Shuffles,
+  filterSlots: readonly number[] = [0, 0],
+): number[] {
+  if (flags & FLAG_POINTWISE) return [...filterSlots, ...channelTables(c, s, sh)];
+  if (sh.inShuffle !== 1 || sh.outShuffle !== 1)
+    throw new Error('cpu: only the pointwise kernels fold channel shuffles');
+  return [...filterSlots];
+}
+
+/** Whether the wasm kernels fold the shuffles of conv `s` themselves (see Shuffles). */
+export function wasmFoldsShuffles(s: Conv2DGeometry): boolean {
+  return usePointwiseKernels(s);
+}
+
+/**
+ * Runs conv entry `op` over every (image, group) item, the threads claiming items from a shared
+ * counter (each item is computed whole by one thread, so the split does not change the bits).
+ */
+function runItems(
+  k: WasmKernels,
+  threads: number,
+  s: Conv2DGeometry,
+  op: OpCode,
+  flags: number,
+  sh: Shuffles,
+  operands: (c: WasmCall) => readonly [number, number, number, number],
+): void {
+  const p = plan(k, threads, s);
+  withCall(k.heap, (c) => {
+    const ptrs = operands(c);
+    const ws = perThread(c, p.threads, scratchBytes(k, s, op, flags));
+    const extra = tableSlots(c, s, flags, sh);
+    const jobs = writeConvJobs(
+      k.memory,
+      p.threads,
+      p.items,
+      s,
+      flags,
+      (t) => ({ ptrs, ws: ws[t]! }),
+      extra,
+    );
+    execute(k, op, jobs);
+  });
 }
 
 /** Forward conv on the wasm kernels (see conv2dForward). */
@@ -56,18 +138,14 @@ export function wasmConvForward(
   w: Float32Array,
   bias: Float32Array | undefined,
   y: Float32Array,
+  sh: Shuffles = NO_SHUFFLES,
 ): void {
-  const p = plan(k, threads, s);
-  const flags = flagsFor(s);
-  withCall(k.heap, (c) => {
-    const ptrs = [c.input(x), c.input(w), bias ? c.input(bias) : 0, c.output(y)] as const;
-    const ws = perThread(c, p.threads, scratchBytes(k, s, Op.convForward, flags));
-    const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-      ptrs,
-      ws: ws[t]!,
-    }));
-    execute(k, Op.convForward, jobs);
-  });
+  runItems(k, threads, s, Op.convForward, flagsFor(s), sh, (c) => [
+    c.input(x),
+    c.input(w),
+    bias ? c.input(bias) : 0,
+    c.output(y),
+  ]);
 }
 
 /**
@@ -91,6 +169,7 @@ export function wasmConvFilter(
   x: Float32Array,
   dy: Float32Array,
   dw: Float32Array,
+  sh: Shuffles = NO_SHUFFLES,
 ): void {
   const p = plan(k, threads, s);
   const flags = flagsFor(s);
@@ -103,7 +182,9 @@ export function wasmConvFilter(
     const slots = c.scratch(parts * partBytes);
     const ws = perThread(c, t, scratchBytes(k, s, Op.convFilter, flags));
     const ptrs = [c.input(x), c.input(dy), 0, slots] as const;
-    const extra = small ? [] : [parts, partBytes];
+    const extra = small
+      ? tableSlots(c, s, flags, sh, [])
+      : tableSlots(c, s, flags, sh, [parts, partBytes]);
     const jobs = writeConvJobs(k.memory, t, parts, s, flags, (i) => ({ ptrs, ws: ws[i]! }), extra);
     execute(k, Op.convFilter, jobs);
     const out = c.output(dw);
@@ -113,8 +194,8 @@ export function wasmConvFilter(
 }
 
 /**
- * Input gradient on the wasm kernels (any stride): the direct small-group kernel, else GEMM +
- * col2im.
+ * Input gradient on the wasm kernels (any stride): the pointwise or direct small-group kernels,
+ * else GEMM + col2im.
  */
 export function wasmConvInput(
   k: WasmKernels,
@@ -123,16 +204,13 @@ export function wasmConvInput(
   dy: Float32Array,
   w: Float32Array,
   dx: Float32Array,
+  sh: Shuffles = NO_SHUFFLES,
 ): void {
-  const p = plan(k, threads, s);
-  const flags = useSmallGroups(s, true) ? FLAG_SMALL : 0;
-  withCall(k.heap, (c) => {
-    const ptrs = [c.input(dy), c.input(w), 0, c.output(dx)] as const;
-    const ws = perThread(c, p.threads, scratchBytes(k, s, Op.convInput, flags));
-    const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-      ptrs,
-      ws: ws[t]!,
-    }));
-    execute(k, Op.convInput, jobs);
-  });
+  const flags = usePointwiseKernels(s) ? FLAG_POINTWISE : useSmallGroups(s, true) ? FLAG_SMALL : 0;
+  runItems(k, threads, s, Op.convInput, flags, sh, (c) => [
+    c.input(dy),
+    c.input(w),
+    0,
+    c.output(dx),
+  ]);
 }

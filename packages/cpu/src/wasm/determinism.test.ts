@@ -46,7 +46,7 @@ function geometry(
 const SHAPES: [string, Conv2DGeometry][] = [
   ['3×3 implicit GEMM', geometry(6, 16, 9, 24, 3, 1, 1)],
   ['3×3 stride 2 (im2col)', geometry(6, 12, 11, 20, 3, 2, 1)],
-  ['1×1 direct, 4 groups', geometry(6, 16, 7, 16, 1, 1, 4)],
+  ['1×1 pointwise, 4 groups', geometry(6, 16, 7, 16, 1, 1, 4)],
   ['3×3 small groups of 2', geometry(6, 12, 9, 12, 3, 1, 6)],
 ];
 

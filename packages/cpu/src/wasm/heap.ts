@@ -7,6 +7,11 @@ const ALIGN = 64;
 const PAGE = 65536;
 /** Wasm32 ends at 4 GiB. */
 const MAX_BYTES = 2 ** 32;
+/**
+ * Bytes kept mapped past the top block: vector kernels may read up to a tile past the end of
+ * an operand (never storing there), which must not run off the memory.
+ */
+const SLACK = 64;
 
 function roundUp(bytes: number): number {
   return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
@@ -170,16 +175,17 @@ export class WasmHeap {
   private fromTop(size: number): number {
     const p = this.top;
     const end = p + size;
-    if (end > MAX_BYTES) return 0;
+    const need = end + SLACK;
+    if (need > MAX_BYTES) return 0;
     const have = this.memory.buffer.byteLength;
-    if (end > have) {
+    if (need > have) {
       // Grow by an eighth at least: each growth is a system call and a new buffer object.
-      const want = Math.min(MAX_BYTES, Math.max(end, have + have / 8));
+      const want = Math.min(MAX_BYTES, Math.max(need, have + have / 8));
       try {
         this.memory.grow(Math.ceil((want - have) / PAGE));
       } catch {
         try {
-          this.memory.grow(Math.ceil((end - have) / PAGE));
+          this.memory.grow(Math.ceil((need - have) / PAGE));
         } catch {
           return 0;
         }

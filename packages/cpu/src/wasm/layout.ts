@@ -15,12 +15,12 @@ export const Op = { convForward: 0, convFilter: 1, convInput: 2, sgemm: 3 } as c
 /** One of the Op values. */
 export type OpCode = (typeof Op)[keyof typeof Op];
 
-/** Flag slot bit: allow the direct 1×1 kernels (see policy.ts). */
-export const FLAG_DIRECT = 1;
 /** Flag slot bit: forbid the implicit-GEMM stride-1 kernels (im2col instead). */
 export const FLAG_NO_IMPLICIT = 2;
 /** Flag slot bit: use the direct small-group kernels (see policy.ts); overrides the others. */
 export const FLAG_SMALL = 4;
+/** Flag slot bit: use the 1×1 kernels with channel tables (slots 27–28); overrides the others. */
+export const FLAG_POINTWISE = 8;
 
 /** The job block of thread t. */
 export function jobAt(t: number): number {

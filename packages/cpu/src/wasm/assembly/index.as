@@ -5,7 +5,7 @@
 // hence per thread.
 import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
 import { col2imAdd, im2col } from './im2col';
-import { pointwise, pointwiseFilter } from './direct';
+import { pointwiseFilter, pointwiseGemm } from './pointwise';
 import {
   filterReduce, smallBegin, smallFilterItem, smallForwardItem, smallInputItem, smallScratchBytes,
   smallSetup,
@@ -17,12 +17,16 @@ import {
 export { filterReduce, gemmScratchBytes };
 export { bnTrain, bnTrainGrad } from './norm';
 
-/** Bit of the flags slot that lets 1×1 stride-1 convs use the direct kernels. */
-const FLAG_DIRECT: i32 = 1;
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
 const FLAG_NO_IMPLICIT: i32 = 2;
 /** Bit of the flags slot that selects the direct small-group kernels of small.as (any stride). */
 const FLAG_SMALL: i32 = 4;
+/**
+ * Bit of the flags slot that selects the 1×1 kernels of pointwise.as (stride 1, unpadded), which
+ * read and write channel planes through the tables at slots 27 (input channels) and 28 (output
+ * channels): byte offsets of each channel's plane from its image's first. Overrides the others.
+ */
+const FLAG_POINTWISE: i32 = 8;
 
 let i0: i32, i1: i32, cin: i32, h: i32, w: i32, cout: i32, kh: i32, kw: i32;
 let outH: i32, outW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32;
@@ -46,7 +50,7 @@ function ptr(job: usize, i: i32): usize {
  * Slots: 0 i0, 1 i1, 2 cin, 3 h, 4 w, 5 cout, 6 kh, 7 kw, 8 outH, 9 outW, 10 strideH,
  * 11 strideW, 12 padTop, 13 padLeft, 14 dilationH, 15 dilationW, 16 groups, 17–20 pointers
  * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone),
- * 24 batch, 25–26 per entry point (convFilter).
+ * 24 batch, 25–26 per entry point (convFilter), 27–28 channel tables (FLAG_POINTWISE).
  */
 function readJob(job: usize): void {
   i0 = slot(job, 0); i1 = slot(job, 1); cin = slot(job, 2); h = slot(job, 3); w = slot(job, 4);
@@ -57,12 +61,6 @@ function readJob(job: usize): void {
   ws = ptr(job, 21); flags = slot(job, 22); counter = ptr(job, 23); batch = slot(job, 24);
   cinG = cin / groups; coutG = cout / groups; kc = cinG * kh * kw;
   hw = h * w; ohw = outH * outW;
-}
-
-/** 1×1, stride 1, unpadded and allowed to use the direct small-group kernels. */
-function directPointwise(): bool {
-  return (flags & FLAG_DIRECT) != 0 && kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 &&
-    pl == 0 && outH == h && outW == w;
 }
 
 /**
@@ -114,14 +112,40 @@ function gradRowFloats(): i32 {
  */
 export function convScratchBytes(job: usize, op: i32): i32 {
   readJob(job);
+  if ((flags & FLAG_POINTWISE) != 0) {
+    if (op == 1) return 0;
+    return panelBytes(op == 0 ? coutG : cinG, op == 0 ? cinG : coutG) + MR * NR * 4;
+  }
   if (smallGroups()) return smallScratchBytes(op);
-  if (op != 2 && directPointwise()) return 0;
   if (op != 2 && unitStride()) {
     const base = planesBytes() + align64(kc * 4);
     if (op == 0) return base + align64(((coutG + MR - 1) / MR) * MR * kc * 4) + MR * NR * 4;
     return base + align64(coutG * gradRowFloats() * 4);
   }
   return gemmScratchBytes() + kc * ohw * 4;
+}
+
+/** Bytes of an m × k matrix packed in MR-row panels (packA). */
+function panelBytes(m: i32, k: i32): i32 {
+  return align64(((m + MR - 1) / MR) * MR * k * 4);
+}
+
+/** Adds bias[g·coutG + co] to output plane co of group g, found through the channel table. */
+function addBiasPlanes(bias: usize, g: i32, yn: usize, outT: usize): void {
+  for (let co = g * coutG; co < (g + 1) * coutG; co++) {
+    const bv = v128.load32_splat(bias + (<usize>co << 2));
+    const row = yn + <usize>load<i32>(outT + (<usize>co << 2));
+    let p = 0;
+    for (; p + 4 <= ohw; p += 4) {
+      const a = row + (<usize>p << 2);
+      v128.store(a, f32x4.add(v128.load(a), bv));
+    }
+    const bs = f32x4.extract_lane(bv, 0);
+    for (; p < ohw; p++) {
+      const a = row + (<usize>p << 2);
+      store<f32>(a, load<f32>(a) + bs);
+    }
+  }
 }
 
 function addBias(bias: usize, g: i32, yg: usize): void {
@@ -145,6 +169,25 @@ function addBias(bias: usize, g: i32, yg: usize): void {
 export function convForward(job: usize): void {
   readJob(job);
   const x = p0, wt = p1, bias = p2, y = p3;
+  if ((flags & FLAG_POINTWISE) != 0) {
+    const inT = ptr(job, 27), outT = ptr(job, 28);
+    const pa = ws, tmp = ws + <usize>panelBytes(coutG, cinG);
+    let packed = -1;
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const n = item / groups, g = item % groups;
+      if (packed != g) {
+        packA(wt + ((<usize>(g * coutG) * cinG) << 2), cinG, false, 0, 0, coutG, cinG, pa);
+        packed = g;
+      }
+      const yn = y + ((<usize>n * cout * hw) << 2);
+      pointwiseGemm(
+        coutG, cinG, hw, pa, x + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2),
+        yn, outT + (<usize>(g * coutG) << 2), tmp,
+      );
+      if (bias != 0) addBiasPlanes(bias, g, yn, outT);
+    }
+    return;
+  }
   if (smallGroups()) {
     smallBegin(0, ws);
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
@@ -158,8 +201,7 @@ export function convForward(job: usize): void {
     }
     return;
   }
-  const direct = directPointwise();
-  const implicit = !direct && unitStride();
+  const implicit = unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
   const xpad = ws;
   const offs = xpad + <usize>planesBytes();
@@ -173,9 +215,7 @@ export function convForward(job: usize): void {
     const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
     const yg = y + ((<usize>(n * cout + g * coutG) * ohw) << 2);
     const wg = wt + ((<usize>(g * coutG) * kc) << 2);
-    if (direct) {
-      pointwise(xg, cinG, coutG, hw, wg, kc, yg);
-    } else if (implicit) {
+    if (implicit) {
       if (packed != g) {
         packA(wg, kc, false, 0, 0, coutG, kc, pa);
         packed = g;
@@ -216,8 +256,24 @@ export function convFilter(job: usize): void {
   const chunks = slot(job, 25);
   const partStride = ptr(job, 26);
   const items = batch * groups;
-  const direct = directPointwise();
-  const implicit = !direct && unitStride();
+  if ((flags & FLAG_POINTWISE) != 0) {
+    const inT = ptr(job, 27), outT = ptr(job, 28);
+    for (let c = firstItem(); c < i1; c = nextItem(c)) {
+      const part = dwt + <usize>c * partStride;
+      memory.fill(part, 0, <usize>(cout * cinG) << 2);
+      const a = <i32>((<i64>items * c) / chunks), b = <i32>((<i64>items * (c + 1)) / chunks);
+      for (let item = a; item < b; item++) {
+        const n = item / groups, g = item % groups;
+        pointwiseFilter(
+          coutG, cinG, hw, dy + ((<usize>n * cout * hw) << 2), outT + (<usize>(g * coutG) << 2),
+          x + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2),
+          part + ((<usize>(g * coutG) * cinG) << 2),
+        );
+      }
+    }
+    return;
+  }
+  const implicit = unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
   const qs = gradRowFloats();
   const xpad = ws;
@@ -234,9 +290,7 @@ export function convFilter(job: usize): void {
       const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
       const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
       const dwg = part + ((<usize>(g * coutG) * kc) << 2);
-      if (direct) {
-        pointwiseFilter(xg, dyg, cinG, coutG, hw, dwg, kc);
-      } else if (implicit) {
+      if (implicit) {
         padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
         padGrad(dyg, coutG, outH, outW, wp, qs, dyp);
         filterTaps(xpad, offs, kc, dyp, coutG, qs, dwg);
@@ -255,6 +309,24 @@ export function convFilter(job: usize): void {
 export function convInput(job: usize): void {
   readJob(job);
   const dy = p0, wt = p1, dx = p3;
+  if ((flags & FLAG_POINTWISE) != 0) {
+    // dx = Wᵀ·dy per group: W's transpose packed, the tables' roles swapped.
+    const inT = ptr(job, 27), outT = ptr(job, 28);
+    const pa = ws, tmp = ws + <usize>panelBytes(cinG, coutG);
+    let packed = -1;
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const n = item / groups, g = item % groups;
+      if (packed != g) {
+        packA(wt + ((<usize>(g * coutG) * cinG) << 2), cinG, true, 0, 0, cinG, coutG, pa);
+        packed = g;
+      }
+      pointwiseGemm(
+        cinG, coutG, hw, pa, dy + ((<usize>n * cout * hw) << 2), outT + (<usize>(g * coutG) << 2),
+        dx + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2), tmp,
+      );
+    }
+    return;
+  }
   if (smallGroups()) {
     smallBegin(2, ws);
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
