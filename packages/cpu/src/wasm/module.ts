@@ -14,6 +14,12 @@ export interface KernelExports {
   convScratchBytes(job: number, op: number): number;
   /** Sums the small-group filter gradient's per-item slots, over images in order, into `out`. */
   filterReduce(slots: number, groups: number, batch: number, slotFloats: number, out: number): void;
+  /** o = a op b over n floats (op 0 +, 1 −, 2 ×, 3 ÷; assembly/elementwise.as). */
+  ewBinary(op: number, a: number, b: number, o: number, n: number): void;
+  /** o = max(x, 0) over n floats, NaN kept. */
+  ewRelu(x: number, o: number, n: number): void;
+  /** o = x > 0 ? 1 : 0 over n floats. */
+  ewStep(x: number, o: number, n: number): void;
   /** Training batch norm of x [n, c, plane] (assembly/norm.as); every argument a byte offset. */
   bnTrain(
     x: number,

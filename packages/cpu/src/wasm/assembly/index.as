@@ -16,6 +16,7 @@ import {
 
 export { filterReduce, gemmScratchBytes };
 export { bnTrain, bnTrainGrad } from './norm';
+export { ewBinary, ewRelu, ewStep } from './elementwise';
 
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
 const FLAG_NO_IMPLICIT: i32 = 2;
