@@ -5,7 +5,7 @@
 // hence per thread.
 import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
 import { col2imAdd, im2col } from './im2col';
-import { pointwiseFilter, pointwiseGemm } from './pointwise';
+import { pointwiseFilter, pointwiseGemm, pointwiseScratchFloats } from './pointwise';
 import {
   filterReduce, smallBegin, smallFilterItem, smallForwardItem, smallInputItem, smallScratchBytes,
   smallSetup,
@@ -115,7 +115,8 @@ export function convScratchBytes(job: usize, op: i32): i32 {
   readJob(job);
   if ((flags & FLAG_POINTWISE) != 0) {
     if (op == 1) return 0;
-    return panelBytes(op == 0 ? coutG : cinG, op == 0 ? cinG : coutG) + MR * NR * 4;
+    const m = op == 0 ? coutG : cinG, k = op == 0 ? cinG : coutG;
+    return panelBytes(m, k) + pointwiseScratchFloats(k) * 4;
   }
   if (smallGroups()) return smallScratchBytes(op);
   if (op != 2 && unitStride()) {
@@ -172,7 +173,7 @@ export function convForward(job: usize): void {
   const x = p0, wt = p1, bias = p2, y = p3;
   if ((flags & FLAG_POINTWISE) != 0) {
     const inT = ptr(job, 27), outT = ptr(job, 28);
-    const pa = ws, tmp = ws + <usize>panelBytes(coutG, cinG);
+    const pa = ws, gws = ws + <usize>panelBytes(coutG, cinG);
     let packed = -1;
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
       const n = item / groups, g = item % groups;
@@ -183,7 +184,7 @@ export function convForward(job: usize): void {
       const yn = y + ((<usize>n * cout * hw) << 2);
       pointwiseGemm(
         coutG, cinG, hw, pa, x + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2),
-        yn, outT + (<usize>(g * coutG) << 2), tmp,
+        yn, outT + (<usize>(g * coutG) << 2), gws,
       );
       if (bias != 0) addBiasPlanes(bias, g, yn, outT);
     }
@@ -313,7 +314,7 @@ export function convInput(job: usize): void {
   if ((flags & FLAG_POINTWISE) != 0) {
     // dx = Wᵀ·dy per group: W's transpose packed, the tables' roles swapped.
     const inT = ptr(job, 27), outT = ptr(job, 28);
-    const pa = ws, tmp = ws + <usize>panelBytes(cinG, coutG);
+    const pa = ws, gws = ws + <usize>panelBytes(cinG, coutG);
     let packed = -1;
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
       const n = item / groups, g = item % groups;
@@ -323,7 +324,7 @@ export function convInput(job: usize): void {
       }
       pointwiseGemm(
         cinG, coutG, hw, pa, dy + ((<usize>n * cout * hw) << 2), outT + (<usize>(g * coutG) << 2),
-        dx + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2), tmp,
+        dx + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2), gws,
       );
     }
     return;
