@@ -3,13 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from '../conv/conv2d.js';
 import { sgemm } from '../conv/matmul.js';
 import { randomFloats, withMode } from '../conv/testing-util.js';
-import { poolThreads, setKernelJitter } from './exec.js';
+import { poolTakenBack, poolThreads, setKernelJitter } from './exec.js';
 import { loadWasmKernels } from './module.js';
 
 // Training must repeat bit for bit (resuming a checkpoint depends on it), and one run of the main
 // job on a busy machine once came out different. Every threaded kernel is run here under random
 // sleeps before each thread's job, so that the threads claim the work in a different order on
-// every run, and on 1 to 3 threads: the bytes must never change.
+// every run (a helper that has not woken by the end of the caller's own job has its job taken
+// back), and on 1 to 3 threads: the bytes must never change.
 
 function geometry(
   n: number,
@@ -98,6 +99,7 @@ describe('threaded kernels', () => {
       const reference = withThreads(1, () => SHAPES.map(([, s]) => convBytes(s)));
       const referenceGemm = withThreads(1, gemmBytes);
       setKernelJitter(400);
+      const takenBack = poolTakenBack();
       for (const threads of [2, 3]) {
         for (let run = 0; run < 6; run++) {
           withThreads(threads, () => {
@@ -113,6 +115,8 @@ describe('threaded kernels', () => {
           });
         }
       }
+      // Some helpers slept past the caller's own job, and had theirs taken back.
+      expect(poolTakenBack()).toBeGreaterThan(takenBack);
     },
     120_000,
   );

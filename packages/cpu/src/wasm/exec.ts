@@ -50,6 +50,11 @@ export function setKernelJitter(us: number): void {
   pool?.setJitter(us);
 }
 
+/** Jobs the live pool took back from helpers that had not woken (see ThreadPool.run). */
+export function poolTakenBack(): number {
+  return pool?.takenBack ?? 0;
+}
+
 /** Threads of the live pool (1 when none): tests check the threaded path really ran. */
 export function poolThreads(): number {
   return pool?.size ?? 1;

@@ -9,6 +9,12 @@ interface Helper {
   seq: number;
 }
 
+/**
+ * Control word a helper claims its posted job with: the job's sequence number while it is
+ * waiting, its negation once the helper runs it, 0 once the caller took it back.
+ */
+const CLAIM = 8;
+
 /** How long a new worker may take to instantiate the module before threads are given up. */
 const READY_TIMEOUT_MS = 10_000;
 
@@ -23,6 +29,8 @@ export class ThreadPool {
   private jitterUs = 0;
   private rng = 1;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+  /** Jobs taken back from helpers that had not woken (tests check both paths run). */
+  takenBack = 0;
 
   private constructor(private readonly k: WasmKernels) {}
 
@@ -36,7 +44,7 @@ export class ThreadPool {
     const pool = new ThreadPool(k);
     try {
       for (let i = 1; i < size; i++) {
-        const ctl = new Int32Array(new SharedArrayBuffer(8 * 4));
+        const ctl = new Int32Array(new SharedArrayBuffer(9 * 4));
         const worker = new wt.Worker(WORKER_SOURCE, {
           eval: true,
           workerData: { module: k.module, memory: k.memory, ctl: ctl.buffer, seed: i * 7919 },
@@ -70,7 +78,13 @@ export class ThreadPool {
     for (const h of this.helpers) h.ctl[6] = us;
   }
 
-  /** Runs op on each job block: jobs[0] here, the rest on helpers; returns when all are done. */
+  /**
+   * Runs op on each job block: jobs[0] here, the rest on helpers; returns when all are done. A
+   * helper claims its job when it wakes; one that has not woken by the time the calling thread
+   * is done with its own (descheduled on a busy machine) has the job taken back and run here,
+   * so the caller never sleeps on a thread that has not started. Which thread runs a job never
+   * changes its result (see writeConvJobs).
+   */
   run(op: OpCode, jobs: readonly number[]): void {
     const fns = this.k.exports;
     const call = [fns.convForward, fns.convFilter, fns.convInput, fns.sgemm][op]!;
@@ -79,27 +93,43 @@ export class ThreadPool {
       const h = this.helpers[i - 1]!;
       h.ctl[1] = op;
       h.ctl[2] = jobs[i]!;
-      h.seq = (h.seq + 1) | 0;
+      h.seq = (h.seq + 1) & 0x3fffffff || 1;
+      Atomics.store(h.ctl, CLAIM, h.seq);
       Atomics.store(h.ctl, 0, h.seq);
       Atomics.notify(h.ctl, 0);
       posted.push(h);
     }
-    let failed = false;
     if (this.jitterUs > 0) {
       this.rng = (Math.imul(this.rng, 1664525) + 1013904223) >>> 0;
       Atomics.wait(this.sleeper, 0, 0, ((this.rng / 2 ** 32) * this.jitterUs) / 1000);
     }
+    let error: unknown;
+    let trapped = false;
     try {
       call(jobs[0]!);
-    } finally {
-      for (const h of posted) {
-        for (let v = Atomics.load(h.ctl, 3); v !== h.seq; v = Atomics.load(h.ctl, 3)) {
-          Atomics.wait(h.ctl, 3, v);
-        }
-        if (h.ctl[4] !== 0) failed = true;
-      }
+    } catch (e) {
+      error = e;
     }
-    if (failed) throw new Error('a kernel worker trapped');
+    posted.forEach((h, i) => {
+      if (Atomics.compareExchange(h.ctl, CLAIM, h.seq, 0) === h.seq) {
+        // Taken back before the helper woke: it will skip it.
+        this.takenBack++;
+        if (error === undefined) {
+          try {
+            call(jobs[i + 1]!);
+          } catch (e) {
+            error = e;
+          }
+        }
+        return;
+      }
+      for (let v = Atomics.load(h.ctl, 3); v !== h.seq; v = Atomics.load(h.ctl, 3)) {
+        Atomics.wait(h.ctl, 3, v);
+      }
+      if (h.ctl[4] !== 0) trapped = true;
+    });
+    if (error !== undefined) throw error;
+    if (trapped) throw new Error('a kernel worker trapped');
   }
 
   /** Terminates the helpers. */

@@ -3,7 +3,7 @@
  * src under vitest/tsx and from the bundled dist). Control words (Int32Array over its own
  * SharedArrayBuffer): 0 posted sequence, 1 op, 2 job offset, 3 finished sequence, 4 error,
  * 5 ready (1 ok, 2 failed), 6 test jitter (µs, 0: none), 7 a word nobody writes (jitter sleeps
- * on it). The op order matches Op in layout.ts.
+ * on it), 8 claim (pool.ts: CLAIM). The op order matches Op in layout.ts.
  */
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -28,6 +28,8 @@ while (fns) {
     rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
     Atomics.wait(ctl, 7, 0, ((rng / 4294967296) * jitter) / 1000);
   }
+  // The caller may have taken the job back (then it runs it itself, and waits for nothing).
+  if (Atomics.compareExchange(ctl, 8, seen, -seen) !== seen) continue;
   try {
     fns[ctl[1]](ctl[2]);
     ctl[4] = 0;
