@@ -53,3 +53,29 @@ export const POINTWISE_MAX_GROUP_FLOATS = 64 * 1024;
 export function usePointwiseKernels(s: Conv2DGeometry): boolean {
   return isPointwise(s) && (s.cin / s.groups) * (s.cout / s.groups) <= POINTWISE_MAX_GROUP_FLOATS;
 }
+
+/** Fewest channels per group (in and out) for which Winograd's GEMMs pay (bench/ shapes). */
+export const WINOGRAD_MIN_CHANNELS = 8;
+
+/**
+ * Whether a forward conv runs on the wasm Winograd F(2×2, 3×3) kernels
+ * (wasm/assembly/winograd.as): 3×3, stride 1, no dilation, an output of whole 2×8 blocks
+ * (outH even, outW a multiple of 8), and at least WINOGRAD_MIN_CHANNELS channels per group in
+ * and out (fewer leave its GEMMs too small; the small-group kernels take those).
+ */
+export function useWinograd(s: Conv2DGeometry): boolean {
+  return (
+    cpuKernelOptions().winograd &&
+    s.kh === 3 &&
+    s.kw === 3 &&
+    s.strideH === 1 &&
+    s.strideW === 1 &&
+    s.dilationH === 1 &&
+    s.dilationW === 1 &&
+    s.outH % 2 === 0 &&
+    s.outW % 8 === 0 &&
+    s.cin / s.groups >= WINOGRAD_MIN_CHANNELS &&
+    s.cout / s.groups >= WINOGRAD_MIN_CHANNELS &&
+    !useSmallGroups(s, true)
+  );
+}

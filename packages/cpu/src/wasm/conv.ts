@@ -1,11 +1,12 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
-import { usePointwiseKernels, useSmallGroups } from '../conv/policy.js';
+import { usePointwiseKernels, useSmallGroups, useWinograd } from '../conv/policy.js';
 import { cpuKernelOptions } from '../options.js';
 import { execute, threadsFor } from './exec.js';
 import {
   FLAG_NO_IMPLICIT,
   FLAG_POINTWISE,
   FLAG_SMALL,
+  FLAG_WINOGRAD,
   jobAt,
   Op,
   type OpCode,
@@ -110,12 +111,13 @@ function runItems(
   flags: number,
   sh: Shuffles,
   operands: (c: WasmCall) => readonly [number, number, number, number],
+  slots: (c: WasmCall) => number[] = (c) => tableSlots(c, s, flags, sh),
 ): void {
   const p = plan(k, threads, s);
   withCall(k.heap, (c) => {
     const ptrs = operands(c);
     const ws = perThread(c, p.threads, scratchBytes(k, s, op, flags));
-    const extra = tableSlots(c, s, flags, sh);
+    const extra = slots(c);
     const jobs = writeConvJobs(
       k.memory,
       p.threads,
@@ -140,12 +142,21 @@ export function wasmConvForward(
   y: Float32Array,
   sh: Shuffles = NO_SHUFFLES,
 ): void {
-  runItems(k, threads, s, Op.convForward, flagsFor(s), sh, (c) => [
-    c.input(x),
-    c.input(w),
-    bias ? c.input(bias) : 0,
-    c.output(y),
-  ]);
+  const operands = (c: WasmCall) =>
+    [c.input(x), c.input(w), bias ? c.input(bias) : 0, c.output(y)] as const;
+  if (useWinograd(s)) {
+    // The filter transform runs once here; the threads share it (slot 27).
+    const winogradSlots = (c: WasmCall): number[] => {
+      const cinG = s.cin / s.groups;
+      const coutG = s.cout / s.groups;
+      const u = c.scratch(16 * s.cout * cinG * 4);
+      k.exports.winogradFilter(c.input(w), s.groups, coutG, cinG, u);
+      return [0, 0, u];
+    };
+    runItems(k, threads, s, Op.convForward, FLAG_WINOGRAD, sh, operands, winogradSlots);
+    return;
+  }
+  runItems(k, threads, s, Op.convForward, flagsFor(s), sh, operands);
 }
 
 /**

@@ -21,6 +21,8 @@ export const FLAG_NO_IMPLICIT = 2;
 export const FLAG_SMALL = 4;
 /** Flag slot bit: use the 1×1 kernels with channel tables (slots 27–28); overrides the others. */
 export const FLAG_POINTWISE = 8;
+/** Flag slot bit: forward conv by Winograd F(2×2, 3×3), transformed filters at slot 27. */
+export const FLAG_WINOGRAD = 16;
 
 /** The job block of thread t. */
 export function jobAt(t: number): number {

@@ -14,6 +14,8 @@ export interface KernelExports {
   convScratchBytes(job: number, op: number): number;
   /** Sums the small-group filter gradient's per-item slots, over images in order, into `out`. */
   filterReduce(slots: number, groups: number, batch: number, slotFloats: number, out: number): void;
+  /** Winograd's transformed filters U[g][ξ][co][ci] of w (assembly/winograd.as). */
+  winogradFilter(w: number, groups: number, coutG: number, cinG: number, u: number): void;
   /** o = a op b over n floats (op 0 +, 1 −, 2 ×, 3 ÷; assembly/elementwise.as). */
   ewBinary(op: number, a: number, b: number, o: number, n: number): void;
   /** o = max(x, 0) over n floats, NaN kept. */

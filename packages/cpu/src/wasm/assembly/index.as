@@ -6,6 +6,7 @@
 import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
 import { col2imAdd, im2col } from './im2col';
 import { pointwiseFilter, pointwiseGemm, pointwiseScratchFloats } from './pointwise';
+import { winogradItem, winogradScratchBytes } from './winograd';
 import {
   filterReduce, smallBegin, smallFilterItem, smallForwardItem, smallInputItem, smallScratchBytes,
   smallSetup,
@@ -17,6 +18,7 @@ import {
 export { filterReduce, gemmScratchBytes };
 export { bnTrain, bnTrainGrad } from './norm';
 export { ewBinary, ewRelu, ewStep } from './elementwise';
+export { winogradFilter } from './winograd';
 
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
 const FLAG_NO_IMPLICIT: i32 = 2;
@@ -28,6 +30,11 @@ const FLAG_SMALL: i32 = 4;
  * channels): byte offsets of each channel's plane from its image's first. Overrides the others.
  */
 const FLAG_POINTWISE: i32 = 8;
+/**
+ * Bit of the flags slot that runs a forward 3×3 stride-1 conv by Winograd's F(2×2, 3×3)
+ * (winograd.as), with the transformed filters at slot 27 (the host's winogradFilter).
+ */
+const FLAG_WINOGRAD: i32 = 16;
 
 let i0: i32, i1: i32, cin: i32, h: i32, w: i32, cout: i32, kh: i32, kw: i32;
 let outH: i32, outW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32;
@@ -51,7 +58,8 @@ function ptr(job: usize, i: i32): usize {
  * Slots: 0 i0, 1 i1, 2 cin, 3 h, 4 w, 5 cout, 6 kh, 7 kw, 8 outH, 9 outW, 10 strideH,
  * 11 strideW, 12 padTop, 13 padLeft, 14 dilationH, 15 dilationW, 16 groups, 17–20 pointers
  * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone),
- * 24 batch, 25–26 per entry point (convFilter), 27–28 channel tables (FLAG_POINTWISE).
+ * 24 batch, 25–26 per entry point (convFilter), 27–28 channel tables (FLAG_POINTWISE) or 27
+ * transformed filters (FLAG_WINOGRAD).
  */
 function readJob(job: usize): void {
   i0 = slot(job, 0); i1 = slot(job, 1); cin = slot(job, 2); h = slot(job, 3); w = slot(job, 4);
@@ -113,6 +121,7 @@ function gradRowFloats(): i32 {
  */
 export function convScratchBytes(job: usize, op: i32): i32 {
   readJob(job);
+  if ((flags & FLAG_WINOGRAD) != 0) return winogradScratchBytes(cinG, coutG, outH, outW);
   if ((flags & FLAG_POINTWISE) != 0) {
     if (op == 1) return 0;
     const m = op == 0 ? coutG : cinG, k = op == 0 ? cinG : coutG;
@@ -171,6 +180,19 @@ function addBias(bias: usize, g: i32, yg: usize): void {
 export function convForward(job: usize): void {
   readJob(job);
   const x = p0, wt = p1, bias = p2, y = p3;
+  if ((flags & FLAG_WINOGRAD) != 0) {
+    const u = ptr(job, 27);
+    const uGroup = <usize>(16 * coutG * cinG) << 2;
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const n = item / groups, g = item % groups;
+      winogradItem(
+        x + ((<usize>(n * cin + g * cinG) * hw) << 2), cinG, h, w, pt, pl, outH, outW,
+        u + <usize>g * uGroup, coutG, bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0,
+        y + ((<usize>(n * cout + g * coutG) * ohw) << 2), ws,
+      );
+    }
+    return;
+  }
   if ((flags & FLAG_POINTWISE) != 0) {
     const inT = ptr(job, 27), outT = ptr(job, 28);
     const pa = ws, gws = ws + <usize>panelBytes(coutG, cinG);
