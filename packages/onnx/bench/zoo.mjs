@@ -1,0 +1,261 @@
+// Whole networks on the CPU backend: training throughput (one step as `igc train` runs it:
+// forward, cross-entropy, backward, Nesterov SGD), eval-mode inference against onnxruntime-node
+// running the model this package exports, IGC nets against the regular nets they replace, and W3
+// (a regular 3×3 conv) against onnxruntime. Needs `pnpm build`; `pnpm bench` runs it after the
+// kernel rows.
+//
+//   pnpm --filter @igcnet/onnx bench [--only l24m2,main,pair-d8,pair-d20,W3]
+//        [--models igcv3-cifar,igc-l24m2-d20] [--batch 64] [--rounds 5] [--quick]
+//        [--baseline /path/to/other/checkout] [--ort-default] [--json]
+//
+// --only     rows by id (case-insensitive; the kernel benchmark's ids that are not rows here are
+//            ignored, so `pnpm bench --only W3` runs W3 here too)
+// --models   extra zoo nets at 3×32×32: training and inference rows, as the `l24m2` row
+// --baseline another built checkout of igcnet: every training and inference figure is measured
+//            on it too, in the same rounds, and printed beside ours (before/after in one process)
+// --ort-default  also run onnxruntime with its default intra-op threads
+//
+// Every step of every selected row (and both trees) runs once per round, interleaved, so a busy
+// machine slows them alike; figures are medians over the rounds after one warm-up round.
+// onnxruntime runs with as many intra-op threads as the CPU backend uses.
+import { loadavg } from 'node:os';
+import {
+  exportModel,
+  netSpec,
+  prepareForward,
+  prepareInfer,
+  prepareOrt,
+  prepareTrain,
+  w3Flops,
+  w3Module,
+} from './measures.mjs';
+import { HERE, loadTree } from './trees.mjs';
+
+function arg(args, name, fallback) {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const L24M2 = netSpec('igc-l24m2-d20', [3, 32, 32]);
+/** The main job's model (`igc train`'s MNIST preset) at MNIST's shape. */
+const MAIN = netSpec('igc-l4m4-d8', [1, 28, 28]);
+
+/**
+ * The rows. `net` rows train and infer a model (and run onnxruntime on its export); `pair` rows
+ * train an IGC net and the regular net of equal parameters and computation it replaces
+ * (paper.md Table 1) and give their img/s ratio, against `target` (the nets' MAC ratio).
+ */
+const ROWS = [
+  { id: 'l24m2', kind: 'net', spec: L24M2 },
+  { id: 'main', kind: 'net', spec: MAIN },
+  {
+    id: 'pair-d8',
+    kind: 'pair',
+    igc: netSpec('igc-l4m8-d8', [3, 32, 32]),
+    reg: netSpec('regconv-w16-d8', [3, 32, 32]),
+    target: 0.93,
+  },
+  {
+    id: 'pair-d20',
+    kind: 'pair',
+    igc: L24M2,
+    reg: netSpec('regconv-w16-d20', [3, 32, 32]),
+    target: 0.93,
+  },
+  { id: 'W3', kind: 'w3' },
+];
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const batch = Number(arg(args, '--batch', '64'));
+const rounds = Number(arg(args, '--rounds', quick ? '3' : '5'));
+const only = arg(args, '--only')
+  ?.split(',')
+  .map((s) => s.toLowerCase());
+const extra = arg(args, '--models')?.split(',') ?? [];
+const baselineRoot = arg(args, '--baseline');
+const ortDefault = args.includes('--ort-default');
+for (const [name, v] of [
+  ['--batch', batch],
+  ['--rounds', rounds],
+]) {
+  if (!Number.isInteger(v) || v < 1)
+    throw new Error(`${name} must be a positive integer, got ${v}`);
+}
+
+const rows = [
+  ...ROWS.filter((r) => !only || only.includes(r.id.toLowerCase())),
+  ...extra.map((m) => ({ id: m, kind: 'net', spec: netSpec(m, [3, 32, 32]) })),
+];
+const say = (s) => {
+  if (!json) console.log(s);
+};
+if (rows.length === 0) {
+  say('\nnetworks: no row selected (ids: l24m2, main, pair-d8, pair-d20, W3)');
+  process.exit(0);
+}
+
+// Ours first: its CPU backend's thread count sizes onnxruntime's pool.
+const trees = [await loadTree(HERE, 'ours')];
+if (baselineRoot) trees.push(await loadTree(baselineRoot, 'base'));
+const threads = trees[0].cpu.cpuKernelOptions().threads;
+
+/** Steps by key; rows share them (IGC-L24M2-d20's training step serves two rows). */
+const steps = new Map();
+function step(key, make) {
+  if (!steps.has(key)) steps.set(key, { key, make, times: [] });
+  return key;
+}
+const specKey = (s) => `${s.model}@${s.shape.join('x')}`;
+
+for (const row of rows) {
+  if (row.kind === 'net') {
+    for (const t of trees) {
+      step(`train:${t.label}:${specKey(row.spec)}`, () => prepareTrain(t, row.spec, batch));
+      step(`infer:${t.label}:${specKey(row.spec)}`, () => prepareInfer(t, row.spec, batch));
+    }
+    const ours = trees[0];
+    const ortStep = (n) => async () => {
+      const net = ours.models.createModel(row.spec.model, {
+        seed: 1,
+        inChannels: row.spec.shape[0],
+        numClasses: row.spec.numClasses,
+      });
+      const bytes = await exportModel(ours, net, row.spec.model, row.spec.shape);
+      net.dispose();
+      const input = new Float32Array(batch * row.spec.shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
+      return prepareOrt(bytes, input, [batch, ...row.spec.shape], n);
+    };
+    step(`ort:${specKey(row.spec)}`, ortStep(threads));
+    if (ortDefault) step(`ortdefault:${specKey(row.spec)}`, ortStep(0));
+  } else if (row.kind === 'pair') {
+    for (const t of trees) {
+      for (const s of [row.igc, row.reg])
+        step(`train:${t.label}:${specKey(s)}`, () => prepareTrain(t, s, batch));
+    }
+  } else {
+    for (const t of trees) {
+      step(`infer:${t.label}:W3`, () => {
+        const x = t.tensor.randomNormal([batch, 64, 32, 32], { seed: 3 });
+        return prepareForward(t, w3Module(t), x);
+      });
+    }
+    const ortW3 = (n) => async () => {
+      const bytes = await exportModel(trees[0], w3Module(trees[0]), 'w3', [64, 32, 32]);
+      const input = new Float32Array(batch * 64 * 32 * 32);
+      for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
+      return prepareOrt(bytes, input, [batch, 64, 32, 32], n);
+    };
+    step('ort:W3', ortW3(threads));
+    if (ortDefault) step('ortdefault:W3', ortW3(0));
+  }
+}
+
+const load0 = loadavg();
+say(
+  `\nnetworks: CPU backend ${threads} threads, onnxruntime-node ${threads} intra-op threads; batch ${batch}; ` +
+    `median of ${rounds} interleaved rounds after a warm-up${baselineRoot ? `; base = ${baselineRoot}` : ''}`,
+);
+for (const s of steps.values()) s.prepared = await s.make();
+for (let r = 0; r <= rounds; r++) {
+  for (const s of steps.values()) {
+    const ms = await s.prepared.run();
+    if (r > 0) s.times.push(ms);
+  }
+}
+for (const s of steps.values()) await s.prepared.dispose();
+const load1 = loadavg();
+
+const ms = (key) => median(steps.get(key).times);
+const ips = (key) => (steps.has(key) ? (batch * 1000) / ms(key) : undefined);
+const f1 = (v) => (v === undefined ? '—' : v.toFixed(1));
+const f2 = (v) => (v === undefined ? '—' : v.toFixed(2));
+const base = trees[1]?.label;
+
+for (const row of rows) {
+  if (row.kind === 'net') {
+    const k = specKey(row.spec);
+    const out = {
+      row: row.id,
+      model: row.spec.model,
+      inputShape: row.spec.shape,
+      batch,
+      threads,
+      trainImagesPerSec: ips(`train:ours:${k}`),
+      inferImagesPerSec: ips(`infer:ours:${k}`),
+      ortImagesPerSec: ips(`ort:${k}`),
+      ...(ortDefault ? { ortDefaultImagesPerSec: ips(`ortdefault:${k}`) } : {}),
+      ...(base
+        ? {
+            baseTrainImagesPerSec: ips(`train:base:${k}`),
+            baseInferImagesPerSec: ips(`infer:base:${k}`),
+          }
+        : {}),
+    };
+    out.inferVsOrt = out.inferImagesPerSec / out.ortImagesPerSec;
+    if (json) console.log(JSON.stringify(out));
+    else {
+      say(
+        `${row.id.padEnd(9)} ${row.spec.model} ${row.spec.shape.join('×')}: train ${f1(out.trainImagesPerSec)} img/s` +
+          `${base ? ` (base ${f1(out.baseTrainImagesPerSec)}, ×${f2(out.trainImagesPerSec / out.baseTrainImagesPerSec)})` : ''}` +
+          `; infer ${f1(out.inferImagesPerSec)} img/s${base ? ` (base ${f1(out.baseInferImagesPerSec)})` : ''}` +
+          `, onnxruntime ${f1(out.ortImagesPerSec)} img/s${ortDefault ? ` (default threads ${f1(out.ortDefaultImagesPerSec)})` : ''}` +
+          ` → ${f2(out.inferVsOrt)}× onnxruntime`,
+      );
+    }
+  } else if (row.kind === 'pair') {
+    const ratio = (t) =>
+      ips(`train:${t}:${specKey(row.igc)}`) / ips(`train:${t}:${specKey(row.reg)}`);
+    const out = {
+      row: row.id,
+      igc: row.igc.model,
+      regular: row.reg.model,
+      batch,
+      threads,
+      igcTrainImagesPerSec: ips(`train:ours:${specKey(row.igc)}`),
+      regularTrainImagesPerSec: ips(`train:ours:${specKey(row.reg)}`),
+      ratio: ratio('ours'),
+      target: row.target,
+      ...(base ? { baseRatio: ratio('base') } : {}),
+    };
+    if (json) console.log(JSON.stringify(out));
+    else
+      say(
+        `${row.id.padEnd(9)} train ${row.igc.model} ${f1(out.igcTrainImagesPerSec)} img/s vs ${row.reg.model} ` +
+          `${f1(out.regularTrainImagesPerSec)} img/s → ${f2(out.ratio)} (target ≥ ${row.target})` +
+          `${base ? `; base ${f2(out.baseRatio)}` : ''}`,
+      );
+  } else {
+    const flops = w3Flops(batch);
+    const out = {
+      row: 'W3',
+      batch,
+      threads,
+      ms: ms('infer:ours:W3'),
+      gflops: flops / (ms('infer:ours:W3') * 1e6),
+      ortMs: ms('ort:W3'),
+      ...(ortDefault ? { ortDefaultMs: ms('ortdefault:W3') } : {}),
+      ...(base ? { baseMs: ms('infer:base:W3') } : {}),
+    };
+    out.vsOrt = out.ortMs / out.ms;
+    if (json) console.log(JSON.stringify(out));
+    else
+      say(
+        `${'W3'.padEnd(9)} 3×3 conv 64→64, 32×32: ${f2(out.ms)} ms (${f1(out.gflops)} GFLOP/s)` +
+          `${base ? ` (base ${f2(out.baseMs)} ms)` : ''}, onnxruntime ${f2(out.ortMs)} ms` +
+          `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime`,
+      );
+  }
+}
+const la = (l) => l.map((v) => v.toFixed(2)).join(' ');
+if (json) console.log(JSON.stringify({ loadavgStart: load0, loadavgEnd: load1 }));
+else say(`load average: ${la(load0)} at the start, ${la(load1)} at the end`);
+process.exit(0);
