@@ -12,6 +12,8 @@ export type {
   Backend,
   BackendLimits,
   BackendMemory,
+  DeviceTime,
+  DeviceTimer,
   KernelArgs,
   KernelImpl,
   KernelTable,
@@ -53,6 +55,16 @@ export {
   registerGradient,
   type TensorInputs,
 } from './engine/engine.js';
+export {
+  type FormatProfileOptions,
+  formatProfile,
+  type KernelProfile,
+  type Profile,
+  type ProfileOptions,
+  ProfileSession,
+  profile,
+  startProfile,
+} from './engine/profile.js';
 export {
   type BackendFactory,
   findBackend,
