@@ -88,7 +88,7 @@ export {
   stringFlag,
 } from './flags/flags.js';
 // Ops.
-export { type BatchNormOptions, batchNorm } from './ops/batchnorm.js';
+export { type BatchNormOptions, batchNorm, batchNormRelu } from './ops/batchnorm.js';
 export {
   type Conv2DOptions,
   conv2d,

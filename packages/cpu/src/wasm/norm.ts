@@ -23,7 +23,7 @@ function copyOut(f: Float32Array, from: readonly number[], to: readonly Float32A
 
 /**
  * Training batch norm of x [n, c, plane] on the wasm kernels: y, and each channel's batch mean
- * and biased variance.
+ * and biased variance; with `relu`, y is clamped in the same pass (bnReluTrain).
  */
 export function wasmBatchNormTrain(
   k: WasmKernels,
@@ -31,23 +31,28 @@ export function wasmBatchNormTrain(
   eps: number,
   inputs: { x: Float32Array; gamma: Float32Array; beta: Float32Array },
   out: { y: Float32Array; mean: Float32Array; variance: Float32Array },
+  relu = false,
 ): void {
   const { x, gamma, beta } = inputs;
   const [n, c, plane] = dims;
   const p = place(k, [x, gamma, beta], [x.length, c, c]);
   const [px, pg, pb] = p.at as [number, number, number];
   const [py, pm, pv] = p.out as [number, number, number];
-  k.exports.bnTrain(px, pg, pb, py, pm, pv, n, c, plane, eps);
+  (relu ? k.exports.bnReluTrain : k.exports.bnTrain)(px, pg, pb, py, pm, pv, n, c, plane, eps);
   copyOut(p.f, p.out, [out.y, out.mean, out.variance]);
 }
 
-/** Gradient of wasmBatchNormTrain for x, γ and β, from dy and the saved mean and variance. */
+/**
+ * Gradient of wasmBatchNormTrain for x, γ and β, from dy and the saved mean and variance; given
+ * the fused forward's output `y`, of the ReLU variant (dy masked by y > 0: bnReluTrainGrad).
+ */
 export function wasmBatchNormTrainGrad(
   k: WasmKernels,
   dims: readonly [number, number, number],
   eps: number,
   inputs: {
     dy: Float32Array;
+    y?: Float32Array;
     x: Float32Array;
     gamma: Float32Array;
     mean: Float32Array;
@@ -55,11 +60,12 @@ export function wasmBatchNormTrainGrad(
   },
   out: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array },
 ): void {
-  const { dy, x, gamma, mean, variance } = inputs;
+  const { dy, y, x, gamma, mean, variance } = inputs;
   const [n, c, plane] = dims;
-  const p = place(k, [dy, x, gamma, mean, variance], [x.length, c, c]);
-  const [pdy, px, pg, pm, pv] = p.at as [number, number, number, number, number];
+  const p = place(k, [dy, x, gamma, mean, variance, ...(y ? [y] : [])], [x.length, c, c]);
+  const [pdy, px, pg, pm, pv, py] = p.at as [number, number, number, number, number, number];
   const [pdx, pdg, pdb] = p.out as [number, number, number];
-  k.exports.bnTrainGrad(pdy, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
+  if (y) k.exports.bnReluTrainGrad(pdy, py, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
+  else k.exports.bnTrainGrad(pdy, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
   copyOut(p.f, p.out, [out.dx, out.dgamma, out.dbeta]);
 }

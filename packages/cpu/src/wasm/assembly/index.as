@@ -15,7 +15,7 @@ import {
 } from './implicit';
 
 export { filterReduce, gemmScratchBytes };
-export { bnTrain, bnTrainGrad } from './norm';
+export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
 
 /** Bit of the flags slot that lets 1×1 stride-1 convs use the direct kernels. */
 const FLAG_DIRECT: i32 = 1;
