@@ -291,10 +291,12 @@ class Engine {
     else {
       backend.deviceTimer?.label(name);
       const t0 = performance.now();
-      out = impl(args);
-      const ms = performance.now() - t0;
-      backend.deviceTimer?.label(null);
-      this.observeKernel(name, ms, flat, out, backend);
+      try {
+        out = impl(args);
+      } finally {
+        backend.deviceTimer?.label(null);
+      }
+      this.observeKernel(name, performance.now() - t0, flat, out, backend);
     }
     const infos: readonly TensorInfo[] = Array.isArray(out) ? out : [out as TensorInfo];
     const outputs = infos.map((info) => this.makeTensor(info, backend));
