@@ -17,6 +17,7 @@ export {
 } from './analyzer/budget.js';
 export { type LayerRow, type ModelSummary, summarize } from './analyzer/summary.js';
 export { type FormatSummaryOptions, fmtCount, formatSummary } from './analyzer/table.js';
+export { layersFlags } from './flags.js';
 // IGC.
 export { IGCConv, type IGCConvOptions } from './igc/igc_conv.js';
 export { Interleave, interleaveDestination, interleaveSource } from './igc/interleave.js';

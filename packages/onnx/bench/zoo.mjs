@@ -6,7 +6,7 @@
 //
 //   pnpm --filter @igcnet/onnx bench [--only l24m2,main,pair-d8,pair-d20,W3]
 //        [--models igcv3-cifar,igc-l24m2-d20] [--batch 64] [--rounds 5] [--quick]
-//        [--baseline /path/to/other/checkout] [--ort-default] [--json]
+//        [--baseline /path/to/other/checkout] [--ort-default] [--profile] [--json]
 //
 // --only     rows by id (case-insensitive; the kernel benchmark's ids that are not rows here are
 //            ignored, so `pnpm bench --only W3` runs W3 here too)
@@ -14,6 +14,8 @@
 // --baseline another built checkout of igcnet: every training and inference figure is measured
 //            on it too, in the same rounds, and printed beside ours (before/after in one process)
 // --ort-default  also run onnxruntime with its default intra-op threads
+// --profile  after the rounds, the kernel table (`profile` of @igcnet/tensor) of one training
+//            step of each selected net, on this tree (and on the baseline where it has `profile`)
 //
 // Every step of every selected row (and both trees) runs once per round, interleaved, so a busy
 // machine slows them alike; figures are medians over the rounds after one warm-up round.
@@ -82,6 +84,7 @@ const only = arg(args, '--only')
 const extra = arg(args, '--models')?.split(',') ?? [];
 const baselineRoot = arg(args, '--baseline');
 const ortDefault = args.includes('--ort-default');
+const profileSteps = args.includes('--profile');
 for (const [name, v] of [
   ['--batch', batch],
   ['--rounds', rounds],
@@ -171,8 +174,20 @@ for (let r = 0; r <= rounds; r++) {
     if (r > 0) s.times.push(ms);
   }
 }
-for (const s of steps.values()) await s.prepared.dispose();
 const load1 = loadavg();
+// One more training step per net and tree, profiled (after the rounds: profiling adds a timer
+// call per kernel, and the tables are per-kernel shares, not the figures above).
+const tables = [];
+if (profileSteps) {
+  for (const s of steps.values()) {
+    const [kind, label] = s.key.split(':');
+    const tree = trees.find((t) => t.label === label);
+    if (kind !== 'train' || !tree?.tensor.profile) continue;
+    const p = await tree.tensor.profile(() => s.prepared.run());
+    tables.push({ key: s.key, profile: p, text: tree.tensor.formatProfile(p) });
+  }
+}
+for (const s of steps.values()) await s.prepared.dispose();
 
 const ms = (key) => median(steps.get(key).times);
 const ips = (key) => (steps.has(key) ? (batch * 1000) / ms(key) : undefined);
@@ -254,6 +269,10 @@ for (const row of rows) {
           `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime`,
       );
   }
+}
+for (const t of tables) {
+  if (json) console.log(JSON.stringify({ profile: t.key, ...t.profile, result: undefined }));
+  else say(`\none training step, ${t.key.replace(/^train:/, '')}:\n${t.text}`);
 }
 const la = (l) => l.map((v) => v.toFixed(2)).join(' ');
 if (json) console.log(JSON.stringify({ loadavgStart: load0, loadavgEnd: load1 }));

@@ -50,6 +50,24 @@ export interface KernelExports {
     plane: number,
     eps: number,
   ): void;
+  /** bnTrain with ReLU applied to y in the same pass (assembly/norm.as). */
+  bnReluTrain: KernelExports['bnTrain'];
+  /** Gradient of bnReluTrain from its output y: bnTrainGrad of dy masked by y > 0. */
+  bnReluTrainGrad(
+    dy: number,
+    y: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    variance: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    n: number,
+    c: number,
+    plane: number,
+    eps: number,
+  ): void;
 }
 
 /**

@@ -7,7 +7,7 @@ import { withCall } from './operands.js';
 
 /**
  * Training batch norm of x [n, c, plane] on the wasm kernels: y, and each channel's batch mean
- * and biased variance.
+ * and biased variance; with `relu`, y is clamped in the same pass (bnReluTrain).
  */
 export function wasmBatchNormTrain(
   k: WasmKernels,
@@ -15,10 +15,11 @@ export function wasmBatchNormTrain(
   eps: number,
   inputs: { x: Float32Array; gamma: Float32Array; beta: Float32Array },
   out: { y: Float32Array; mean: Float32Array; variance: Float32Array },
+  relu = false,
 ): void {
   const [n, c, plane] = dims;
   withCall(k.heap, (w) => {
-    k.exports.bnTrain(
+    (relu ? k.exports.bnReluTrain : k.exports.bnTrain)(
       w.input(inputs.x),
       w.input(inputs.gamma),
       w.input(inputs.beta),
@@ -33,13 +34,17 @@ export function wasmBatchNormTrain(
   });
 }
 
-/** Gradient of wasmBatchNormTrain for x, γ and β, from dy and the saved mean and variance. */
+/**
+ * Gradient of wasmBatchNormTrain for x, γ and β, from dy and the saved mean and variance; given
+ * the fused forward's output `y`, of the ReLU variant (dy masked by y > 0: bnReluTrainGrad).
+ */
 export function wasmBatchNormTrainGrad(
   k: WasmKernels,
   dims: readonly [number, number, number],
   eps: number,
   inputs: {
     dy: Float32Array;
+    y?: Float32Array;
     x: Float32Array;
     gamma: Float32Array;
     mean: Float32Array;
@@ -49,19 +54,17 @@ export function wasmBatchNormTrainGrad(
 ): void {
   const [n, c, plane] = dims;
   withCall(k.heap, (w) => {
-    k.exports.bnTrainGrad(
-      w.input(inputs.dy),
-      w.input(inputs.x),
-      w.input(inputs.gamma),
-      w.input(inputs.mean),
-      w.input(inputs.variance),
-      w.output(out.dx),
-      w.output(out.dgamma),
-      w.output(out.dbeta),
-      n,
-      c,
-      plane,
-      eps,
-    );
+    const pdy = w.input(inputs.dy);
+    const px = w.input(inputs.x);
+    const pg = w.input(inputs.gamma);
+    const pm = w.input(inputs.mean);
+    const pv = w.input(inputs.variance);
+    const [pdx, pdg, pdb] = [w.output(out.dx), w.output(out.dgamma), w.output(out.dbeta)];
+    if (inputs.y) {
+      const py = w.input(inputs.y);
+      k.exports.bnReluTrainGrad(pdy, py, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
+    } else {
+      k.exports.bnTrainGrad(pdy, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
+    }
   });
 }

@@ -26,6 +26,7 @@ import '../gradients/index.js';
 import { makeKit } from './kit.js';
 import { type ConformanceOptions, resolveOptions } from './options.js';
 import { batchNormSuite } from './suites/batchnorm.js';
+import { batchNormReluSuite } from './suites/batchnorm_relu.js';
 import { convSuite } from './suites/conv.js';
 import { elementwiseSuite } from './suites/elementwise.js';
 import { errorsSuite } from './suites/errors.js';
@@ -105,6 +106,7 @@ export function runBackendConformance(options: ConformanceOptions): void {
     fusedConvSuite(kit);
     poolSuite(kit);
     batchNormSuite(kit);
+    batchNormReluSuite(kit, () => registered);
     lossSuite(kit);
     topkSuite(kit);
     sgdSuite(kit);

@@ -16,7 +16,7 @@ import {
 } from './implicit';
 
 export { filterReduce, gemmScratchBytes };
-export { bnTrain, bnTrainGrad } from './norm';
+export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
 export { ewBinary, ewRelu, ewStep } from './elementwise';
 export { winogradFilter } from './winograd';
 
