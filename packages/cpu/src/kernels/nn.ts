@@ -15,6 +15,7 @@ import {
 } from '../conv/conv2d.js';
 import { sgemm } from '../conv/matmul.js';
 import { allocF32, type CpuData, f32 } from '../storage.js';
+import { wasmAffine } from '../wasm/elementwise.js';
 import { reluOfBits } from './elementwise.js';
 import { shufflePlanes } from './layout.js';
 
@@ -108,6 +109,7 @@ function affineInPlace(
   shift: Float64Array,
   relu: boolean,
 ): void {
+  if (wasmAffine(v, [n, c, plane], scale, shift, relu)) return;
   const bits = new Int32Array(v.buffer, v.byteOffset, v.length);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {

@@ -135,6 +135,11 @@ export class WasmHeap {
     return new Float32Array(this.current(), p, length);
   }
 
+  /** A float64 view of `length` values at byte offset `p` (8-byte aligned), from the current buffer. */
+  f64(p: number, length: number): Float64Array {
+    return new Float64Array(this.current(), p, length);
+  }
+
   /** An int32 view of `length` values at byte offset `p`, from the current buffer. */
   i32(p: number, length: number): Int32Array {
     return new Int32Array(this.current(), p, length);

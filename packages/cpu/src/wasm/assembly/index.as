@@ -17,7 +17,7 @@ import {
 
 export { filterReduce, gemmScratchBytes };
 export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
-export { ewBinary, ewRelu, ewStep } from './elementwise';
+export { ewAffine, ewBinary, ewRelu, ewStep } from './elementwise';
 export { winogradFilter } from './winograd';
 
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
