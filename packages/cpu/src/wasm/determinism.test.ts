@@ -5,6 +5,7 @@ import { sgemm } from '../conv/matmul.js';
 import { randomFloats, withMode } from '../conv/testing-util.js';
 import { poolTakenBack, poolThreads, setKernelJitter } from './exec.js';
 import { loadWasmKernels } from './module.js';
+import { wasmBatchNormTrain, wasmBatchNormTrainGrad } from './norm.js';
 
 // Training must repeat bit for bit (resuming a checkpoint depends on it), and one run of the main
 // job on a busy machine once came out different. Every threaded kernel is run here under random
@@ -69,6 +70,40 @@ function convBytes(s: Conv2DGeometry): string[] {
   return [y, dx, dw].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));
 }
 
+/** Training batch norm, plain and fused with ReLU, forward and gradient, as byte strings. */
+function normBytes(): string[] {
+  const dims = [6, 12, 81] as const;
+  const len = dims[0] * dims[1] * dims[2];
+  const [x, dy] = [randomFloats(len, 7), randomFloats(len, 8)];
+  const [gamma, beta] = [randomFloats(12, 9), randomFloats(12, 10)];
+  const k = loadWasmKernels()!;
+  const out: Float32Array[] = [];
+  for (const relu of [false, true]) {
+    const o = {
+      y: new Float32Array(len),
+      mean: new Float32Array(12),
+      variance: new Float32Array(12),
+    };
+    wasmBatchNormTrain(k, dims, 1e-5, { x, gamma, beta }, o, relu);
+    const g = {
+      dx: new Float32Array(len),
+      dgamma: new Float32Array(12),
+      dbeta: new Float32Array(12),
+    };
+    const inputs = {
+      dy,
+      x,
+      gamma,
+      mean: o.mean,
+      variance: o.variance,
+      ...(relu ? { y: o.y } : {}),
+    };
+    wasmBatchNormTrainGrad(k, dims, 1e-5, inputs, g);
+    out.push(o.y, o.mean, o.variance, g.dx, g.dgamma, g.dbeta);
+  }
+  return out.map((a) => Buffer.from(a.buffer).toString('hex'));
+}
+
 function gemmBytes(): string {
   const [m, n, k] = [37, 203, 300];
   const c = new Float32Array(m * n);
@@ -102,6 +137,7 @@ describe('threaded kernels', () => {
     () => {
       const reference = withThreads(1, () => SHAPES.map(([, s]) => convBytes(s)));
       const referenceGemm = withThreads(1, gemmBytes);
+      const referenceNorm = withThreads(1, normBytes);
       setKernelJitter(400);
       const takenBack = poolTakenBack();
       for (const threads of [2, 3]) {
@@ -115,6 +151,7 @@ describe('threaded kernels', () => {
               expect(dw === rdw, `${name}: filter gradient, ${threads} threads`).toBe(true);
             });
             expect(gemmBytes() === referenceGemm, `sgemm, ${threads} threads`).toBe(true);
+            expect(normBytes(), `batch norm, ${threads} threads`).toEqual(referenceNorm);
             expect(poolThreads()).toBeGreaterThanOrEqual(threads);
           });
         }

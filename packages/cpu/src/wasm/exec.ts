@@ -35,7 +35,7 @@ export function execute(k: WasmKernels, op: OpCode, jobs: readonly number[]): vo
     return;
   }
   const e = k.exports;
-  const call = [e.convForward, e.convFilter, e.convInput, e.sgemm][op]!;
+  const call = [e.convForward, e.convFilter, e.convInput, e.sgemm, e.normJob][op]!;
   for (const j of jobs) call(j);
 }
 

@@ -11,7 +11,7 @@ const COUNTER = 512;
 const JOB_BYTES = 128;
 
 /** Kernel entry points, in the order the worker source lists them. */
-export const Op = { convForward: 0, convFilter: 1, convInput: 2, sgemm: 3 } as const;
+export const Op = { convForward: 0, convFilter: 1, convInput: 2, sgemm: 3, norm: 4 } as const;
 /** One of the Op values. */
 export type OpCode = (typeof Op)[keyof typeof Op];
 
@@ -100,4 +100,29 @@ export function splitRange(items: number, parts: number): [number, number][] {
   for (let i = 0; i < t; i++)
     out.push([Math.floor((items * i) / t), Math.floor((items * (i + 1)) / t)]);
   return out;
+}
+
+/**
+ * Writes one batch-norm job block per thread (slots as normJob in assembly/index.as): the
+ * threads claim channels from a shared counter (reset here) when there are several. Returns the
+ * job offsets.
+ */
+export function writeNormJobs(
+  memory: WasmMemory,
+  threads: number,
+  kind: number,
+  dims: readonly [number, number, number],
+  ptrs: readonly number[],
+  eps: number,
+): number[] {
+  const counter = threads > 1 ? COUNTER : 0;
+  if (counter) new Int32Array(memory.buffer, COUNTER, 1)[0] = 0;
+  const [n, c, plane] = dims;
+  const slots = [kind, 0, c, counter, n, c, plane, ...ptrs];
+  while (slots.length < 16) slots.push(0);
+  return Array.from({ length: threads }, (_, t) => {
+    new Int32Array(memory.buffer, jobAt(t), 16).set(slots);
+    new Float64Array(memory.buffer, jobAt(t) + 64, 1)[0] = eps;
+    return jobAt(t);
+  });
 }

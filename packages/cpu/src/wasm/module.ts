@@ -8,6 +8,8 @@ export interface KernelExports {
   convFilter(job: number): void;
   convInput(job: number): void;
   sgemm(job: number): void;
+  /** Training batch norm over channels, as a thread job (assembly/index.as: normJob). */
+  normJob(job: number): void;
   /** Bytes of per-thread GEMM packing scratch. */
   gemmScratchBytes(): number;
   /** Per-thread scratch bytes of conv `op` (0 forward, 1 filter, 2 input) for the job's shape. */

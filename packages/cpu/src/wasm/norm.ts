@@ -1,9 +1,30 @@
+import { cpuKernelOptions } from '../options.js';
+import { execute, threadsFor } from './exec.js';
+import { Op, writeNormJobs } from './layout.js';
 import type { WasmKernels } from './module.js';
-import { withCall } from './operands.js';
+import { type WasmCall, withCall } from './operands.js';
 
-// Batch norm is memory bound and cheap per element: the entries run on the calling thread
-// (worker threads measured slower here: a handoff costs about what the second core saves), on
-// the tensors where they lie in the kernels' memory.
+// Batch norm is memory bound: each channel's sums and its elementwise pass run while its planes
+// are in cache, on the tensors where they lie in the kernels' memory. Large tensors split their
+// channels over the threads (claimed one at a time; a channel is computed whole by one thread,
+// so the split never changes the bits).
+
+/** Runs batch-norm job `kind` (assembly/index.as: normJob) over the channels of [n, c, plane]. */
+function runNorm(
+  k: WasmKernels,
+  kind: number,
+  dims: readonly [number, number, number],
+  eps: number,
+  operands: (c: WasmCall) => number[],
+): void {
+  const [n, c, plane] = dims;
+  // About 4 flops per element and pass, counted as multiply-adds against parallelThreshold.
+  const threads = Math.min(c, threadsFor(k, cpuKernelOptions().threads, n * c * plane * 4));
+  withCall(k.heap, (w) => {
+    const jobs = writeNormJobs(k.memory, threads, kind, dims, operands(w), eps);
+    execute(k, Op.norm, jobs);
+  });
+}
 
 /**
  * Training batch norm of x [n, c, plane] on the wasm kernels: y, and each channel's batch mean
@@ -17,21 +38,14 @@ export function wasmBatchNormTrain(
   out: { y: Float32Array; mean: Float32Array; variance: Float32Array },
   relu = false,
 ): void {
-  const [n, c, plane] = dims;
-  withCall(k.heap, (w) => {
-    (relu ? k.exports.bnReluTrain : k.exports.bnTrain)(
-      w.input(inputs.x),
-      w.input(inputs.gamma),
-      w.input(inputs.beta),
-      w.output(out.y),
-      w.output(out.mean),
-      w.output(out.variance),
-      n,
-      c,
-      plane,
-      eps,
-    );
-  });
+  runNorm(k, relu ? 1 : 0, dims, eps, (w) => [
+    w.input(inputs.x),
+    w.input(inputs.gamma),
+    w.input(inputs.beta),
+    w.output(out.y),
+    w.output(out.mean),
+    w.output(out.variance),
+  ]);
 }
 
 /**
@@ -52,19 +66,16 @@ export function wasmBatchNormTrainGrad(
   },
   out: { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array },
 ): void {
-  const [n, c, plane] = dims;
-  withCall(k.heap, (w) => {
-    const pdy = w.input(inputs.dy);
-    const px = w.input(inputs.x);
-    const pg = w.input(inputs.gamma);
-    const pm = w.input(inputs.mean);
-    const pv = w.input(inputs.variance);
-    const [pdx, pdg, pdb] = [w.output(out.dx), w.output(out.dgamma), w.output(out.dbeta)];
-    if (inputs.y) {
-      const py = w.input(inputs.y);
-      k.exports.bnReluTrainGrad(pdy, py, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
-    } else {
-      k.exports.bnTrainGrad(pdy, px, pg, pm, pv, pdx, pdg, pdb, n, c, plane, eps);
-    }
-  });
+  const { y } = inputs;
+  runNorm(k, y ? 3 : 2, dims, eps, (w) => [
+    w.input(inputs.dy),
+    ...(y ? [w.input(y)] : []),
+    w.input(inputs.x),
+    w.input(inputs.gamma),
+    w.input(inputs.mean),
+    w.input(inputs.variance),
+    w.output(out.dx),
+    w.output(out.dgamma),
+    w.output(out.dbeta),
+  ]);
 }

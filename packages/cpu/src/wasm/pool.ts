@@ -87,7 +87,7 @@ export class ThreadPool {
    */
   run(op: OpCode, jobs: readonly number[]): void {
     const fns = this.k.exports;
-    const call = [fns.convForward, fns.convFilter, fns.convInput, fns.sgemm][op]!;
+    const call = [fns.convForward, fns.convFilter, fns.convInput, fns.sgemm, fns.normJob][op]!;
     const posted: Helper[] = [];
     for (let i = 1; i < jobs.length; i++) {
       const h = this.helpers[i - 1]!;

@@ -12,7 +12,7 @@ let fns;
 try {
   const inst = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } });
   const e = inst.exports;
-  fns = [e.convForward, e.convFilter, e.convInput, e.sgemm];
+  fns = [e.convForward, e.convFilter, e.convInput, e.sgemm, e.normJob];
   Atomics.store(ctl, 5, 1);
 } catch (err) {
   Atomics.store(ctl, 5, 2);

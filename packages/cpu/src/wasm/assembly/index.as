@@ -16,6 +16,7 @@ import {
 } from './implicit';
 
 export { filterReduce, gemmScratchBytes };
+import { bnTrainChannels, bnTrainGradChannels } from './norm';
 export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
 export { ewAffine, ewBinary, ewRelu, ewStep } from './elementwise';
 export { winogradFilter } from './winograd';
@@ -383,4 +384,25 @@ export function sgemm(job: usize): void {
     ptr(job, 6), slot(job, 7), slot(job, 8) != 0,
     ptr(job, 9), slot(job, 10), slot(job, 11) != 0, ptr(job, 12),
   );
+}
+
+/**
+ * Training batch norm (forward or gradient, plain or with ReLU) over channels claimed one at a
+ * time from the shared counter at slot 3 (0: channels [0, c) alone). Slots: 0 kind (0 forward,
+ * 1 forward + ReLU, 2 gradient, 3 gradient of the ReLU variant), 4 n, 5 c, 6 plane, 7–15 the
+ * pointers in the order of bnTrain / bnReluTrainGrad (unused ones 0), bytes 64–71 eps (f64).
+ * Every channel is computed whole by one thread, so the split never changes the bits.
+ */
+export function normJob(job: usize): void {
+  const kind = slot(job, 0), ctr = ptr(job, 3);
+  const n = slot(job, 4), c = slot(job, 5), plane = slot(job, 6);
+  const a = ptr(job, 7), b = ptr(job, 8), d = ptr(job, 9), e = ptr(job, 10), f = ptr(job, 11);
+  const g = ptr(job, 12), k = ptr(job, 13), l = ptr(job, 14), m = ptr(job, 15);
+  const eps = load<f64>(job + 64);
+  for (let ch = ctr != 0 ? atomic.add<i32>(ctr, 1) : 0; ch < c; ch = ctr != 0 ? atomic.add<i32>(ctr, 1) : ch + 1) {
+    if (kind == 0) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, false, ch, ch + 1);
+    else if (kind == 1) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, true, ch, ch + 1);
+    else if (kind == 2) bnTrainGradChannels(a, 0, b, d, e, f, g, k, l, n, c, plane, eps, ch, ch + 1);
+    else bnTrainGradChannels(a, b, d, e, f, g, k, l, m, n, c, plane, eps, ch, ch + 1);
+  }
 }

@@ -55,7 +55,7 @@ export function bnTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
   n: i32, c: i32, plane: i32, eps: f64,
 ): void {
-  bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, false);
+  bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, false, 0, c);
 }
 
 /**
@@ -66,19 +66,31 @@ export function bnReluTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
   n: i32, c: i32, plane: i32, eps: f64,
 ): void {
-  bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, true);
+  bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, true, 0, c);
+}
+
+/**
+ * bnTrain (bnReluTrain when `relu`) of channels [c0, c1) only: each channel's statistics and
+ * outputs depend on that channel alone, so threads may split the channels any way.
+ */
+export function bnTrainChannels(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
+  n: i32, c: i32, plane: i32, eps: f64, relu: bool, c0: i32, c1: i32,
+): void {
+  if (relu) bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, true, c0, c1);
+  else bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, false, c0, c1);
 }
 
 // @ts-ignore: decorator
 @inline
 function bnTrainCore(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
-  n: i32, c: i32, plane: i32, eps: f64, relu: bool,
+  n: i32, c: i32, plane: i32, eps: f64, relu: bool, c0: i32, c1: i32,
 ): void {
   const count = <f64>n * <f64>plane;
   const stride = (<usize>c * <usize>plane) << 2;
   const vecEnd = plane & ~3;
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = c0; ch < c1; ch++) {
     const base = (<usize>ch * <usize>plane) << 2;
     let k = <f64>load<f32>(x + base);
     if (!isFinite(k)) k = 0;
@@ -141,7 +153,7 @@ export function bnTrainGrad(
   dx: usize, dgamma: usize, dbeta: usize,
   n: i32, c: i32, plane: i32, eps: f64,
 ): void {
-  bnTrainGradCore(dy, 0, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, false);
+  bnTrainGradCore(dy, 0, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, false, 0, c);
 }
 
 /**
@@ -153,7 +165,17 @@ export function bnReluTrainGrad(
   dx: usize, dgamma: usize, dbeta: usize,
   n: i32, c: i32, plane: i32, eps: f64,
 ): void {
-  bnTrainGradCore(dy, y, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, true);
+  bnTrainGradCore(dy, y, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, true, 0, c);
+}
+
+/** bnTrainGrad (bnReluTrainGrad when y ≠ 0) of channels [c0, c1) only (see bnTrainChannels). */
+export function bnTrainGradChannels(
+  dy: usize, y: usize, x: usize, gamma: usize, mean: usize, variance: usize,
+  dx: usize, dgamma: usize, dbeta: usize,
+  n: i32, c: i32, plane: i32, eps: f64, c0: i32, c1: i32,
+): void {
+  if (y != 0) bnTrainGradCore(dy, y, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, true, c0, c1);
+  else bnTrainGradCore(dy, 0, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, false, c0, c1);
 }
 
 /** dy at byte offset `at`, masked by y > 0 when `relu`. */
@@ -175,12 +197,12 @@ function dy1(dy: usize, y: usize, at: usize, relu: bool): f64 {
 function bnTrainGradCore(
   dy: usize, y: usize, x: usize, gamma: usize, mean: usize, variance: usize,
   dx: usize, dgamma: usize, dbeta: usize,
-  n: i32, c: i32, plane: i32, eps: f64, relu: bool,
+  n: i32, c: i32, plane: i32, eps: f64, relu: bool, c0: i32, c1: i32,
 ): void {
   const count = <f64>n * <f64>plane;
   const stride = (<usize>c * <usize>plane) << 2;
   const vecEnd = plane & ~3;
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = c0; ch < c1; ch++) {
     const base = (<usize>ch * <usize>plane) << 2;
     const m = <f64>load<f32>(mean + (<usize>ch << 2));
     const invStd = 1.0 / Math.sqrt(<f64>load<f32>(variance + (<usize>ch << 2)) + eps);
