@@ -17,9 +17,13 @@
 // --profile  after the rounds, the kernel table (`profile` of @igcnet/tensor) of one training
 //            step of each selected net, on this tree (and on the baseline where it has `profile`)
 //
-// Every step of every selected row (and both trees) runs once per round, interleaved, so a busy
-// machine slows them alike; figures are medians over the rounds after one warm-up round.
-// onnxruntime runs with as many intra-op threads as the CPU backend uses.
+// Every step of every selected row (and both trees) runs once per round (a short one several
+// times), interleaved in a shuffled order, so a busy machine slows them alike; figures are
+// medians over the rounds after one warm-up round.
+// onnxruntime runs with as many intra-op threads as the CPU backend uses. Beside each ratio of
+// wall times, "CPU time ×r" is the same ratio of the process's CPU time per step (all threads):
+// on a machine other jobs share, it moves far less than wall time, since it leaves out the
+// time other processes hold the cores.
 import { loadavg } from 'node:os';
 import {
   exportModel,
@@ -113,7 +117,7 @@ const threads = trees[0].cpu.cpuKernelOptions().threads;
 /** Steps by key; rows share them (IGC-L24M2-d20's training step serves two rows). */
 const steps = new Map();
 function step(key, make) {
-  if (!steps.has(key)) steps.set(key, { key, make, times: [] });
+  if (!steps.has(key)) steps.set(key, { key, make, times: [], cpu: [] });
   return key;
 }
 const specKey = (s) => `${s.model}@${s.shape.join('x')}`;
@@ -168,10 +172,34 @@ say(
     `median of ${rounds} interleaved rounds after a warm-up${baselineRoot ? `; base = ${baselineRoot}` : ''}`,
 );
 for (const s of steps.values()) s.prepared = await s.make();
+// Each round runs every step once, in an order shuffled per round (seeded), so that no step
+// always follows the same neighbour (whose after-effects, caches or threads, it would inherit).
+let seed = 0x9e3779b9;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
+const order = [...steps.values()];
 for (let r = 0; r <= rounds; r++) {
-  for (const s of steps.values()) {
-    const ms = await s.prepared.run();
-    if (r > 0) s.times.push(ms);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  for (const s of order) {
+    // Short steps repeat within the round (to ≥ 300 ms, sized on the warm-up round), and the
+    // round records their mean: one 20 ms step alone would time mostly the machine's noise.
+    const reps = s.reps ?? 1;
+    const c0 = process.cpuUsage();
+    let ms = 0;
+    for (let i = 0; i < reps; i++) ms += await s.prepared.run();
+    const c = process.cpuUsage(c0);
+    if (r === 0) s.reps = Math.min(20, Math.max(1, Math.ceil(300 / ms)));
+    else {
+      s.times.push(ms / reps);
+      s.cpu.push((c.user + c.system) / 1000 / reps);
+    }
   }
 }
 const load1 = loadavg();
@@ -191,6 +219,10 @@ for (const s of steps.values()) await s.prepared.dispose();
 
 const ms = (key) => median(steps.get(key).times);
 const ips = (key) => (steps.has(key) ? (batch * 1000) / ms(key) : undefined);
+/** Median CPU milliseconds of the process (all its threads) per step. */
+const cpuMs = (key) => median(steps.get(key).cpu);
+/** How many times less CPU time `b` takes than `a` per step (> 1: a needs more). */
+const cpuRatio = (a, b) => cpuMs(a) / cpuMs(b);
 const f1 = (v) => (v === undefined ? '—' : v.toFixed(1));
 const f2 = (v) => (v === undefined ? '—' : v.toFixed(2));
 const base = trees[1]?.label;
@@ -208,22 +240,28 @@ for (const row of rows) {
       inferImagesPerSec: ips(`infer:ours:${k}`),
       ortImagesPerSec: ips(`ort:${k}`),
       ...(ortDefault ? { ortDefaultImagesPerSec: ips(`ortdefault:${k}`) } : {}),
+      trainCpuMs: cpuMs(`train:ours:${k}`),
+      inferCpuMs: cpuMs(`infer:ours:${k}`),
+      ortCpuMs: cpuMs(`ort:${k}`),
       ...(base
         ? {
             baseTrainImagesPerSec: ips(`train:base:${k}`),
             baseInferImagesPerSec: ips(`infer:base:${k}`),
+            baseTrainCpuMs: cpuMs(`train:base:${k}`),
+            baseInferCpuMs: cpuMs(`infer:base:${k}`),
           }
         : {}),
     };
     out.inferVsOrt = out.inferImagesPerSec / out.ortImagesPerSec;
+    out.inferVsOrtCpu = cpuRatio(`ort:${k}`, `infer:ours:${k}`);
     if (json) console.log(JSON.stringify(out));
     else {
       say(
         `${row.id.padEnd(9)} ${row.spec.model} ${row.spec.shape.join('×')}: train ${f1(out.trainImagesPerSec)} img/s` +
-          `${base ? ` (base ${f1(out.baseTrainImagesPerSec)}, ×${f2(out.trainImagesPerSec / out.baseTrainImagesPerSec)})` : ''}` +
-          `; infer ${f1(out.inferImagesPerSec)} img/s${base ? ` (base ${f1(out.baseInferImagesPerSec)})` : ''}` +
+          `${base ? ` (base ${f1(out.baseTrainImagesPerSec)}: ×${f2(out.trainImagesPerSec / out.baseTrainImagesPerSec)}, CPU time ×${f2(cpuRatio(`train:base:${k}`, `train:ours:${k}`))})` : ''}` +
+          `; infer ${f1(out.inferImagesPerSec)} img/s${base ? ` (base ${f1(out.baseInferImagesPerSec)}: ×${f2(out.inferImagesPerSec / out.baseInferImagesPerSec)}, CPU time ×${f2(cpuRatio(`infer:base:${k}`, `infer:ours:${k}`))})` : ''}` +
           `, onnxruntime ${f1(out.ortImagesPerSec)} img/s${ortDefault ? ` (default threads ${f1(out.ortDefaultImagesPerSec)})` : ''}` +
-          ` → ${f2(out.inferVsOrt)}× onnxruntime`,
+          ` → ${f2(out.inferVsOrt)}× onnxruntime (CPU time ×${f2(out.inferVsOrtCpu)})`,
       );
     }
   } else if (row.kind === 'pair') {
@@ -238,6 +276,7 @@ for (const row of rows) {
       igcTrainImagesPerSec: ips(`train:ours:${specKey(row.igc)}`),
       regularTrainImagesPerSec: ips(`train:ours:${specKey(row.reg)}`),
       ratio: ratio('ours'),
+      cpuRatio: cpuRatio(`train:ours:${specKey(row.reg)}`, `train:ours:${specKey(row.igc)}`),
       target: row.target,
       ...(base ? { baseRatio: ratio('base') } : {}),
     };
@@ -245,7 +284,7 @@ for (const row of rows) {
     else
       say(
         `${row.id.padEnd(9)} train ${row.igc.model} ${f1(out.igcTrainImagesPerSec)} img/s vs ${row.reg.model} ` +
-          `${f1(out.regularTrainImagesPerSec)} img/s → ${f2(out.ratio)} (target ≥ ${row.target})` +
+          `${f1(out.regularTrainImagesPerSec)} img/s → ${f2(out.ratio)} (target ≥ ${row.target}; CPU time ${f2(out.cpuRatio)})` +
           `${base ? `; base ${f2(out.baseRatio)}` : ''}`,
       );
   } else {
@@ -258,15 +297,18 @@ for (const row of rows) {
       gflops: flops / (ms('infer:ours:W3') * 1e6),
       ortMs: ms('ort:W3'),
       ...(ortDefault ? { ortDefaultMs: ms('ortdefault:W3') } : {}),
-      ...(base ? { baseMs: ms('infer:base:W3') } : {}),
+      cpuMs: cpuMs('infer:ours:W3'),
+      ortCpuMs: cpuMs('ort:W3'),
+      ...(base ? { baseMs: ms('infer:base:W3'), baseCpuMs: cpuMs('infer:base:W3') } : {}),
     };
     out.vsOrt = out.ortMs / out.ms;
+    out.vsOrtCpu = out.ortCpuMs / out.cpuMs;
     if (json) console.log(JSON.stringify(out));
     else
       say(
         `${'W3'.padEnd(9)} 3×3 conv 64→64, 32×32: ${f2(out.ms)} ms (${f1(out.gflops)} GFLOP/s)` +
           `${base ? ` (base ${f2(out.baseMs)} ms)` : ''}, onnxruntime ${f2(out.ortMs)} ms` +
-          `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime`,
+          `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime (CPU time ×${f2(out.vsOrtCpu)})`,
       );
   }
 }
