@@ -16,7 +16,8 @@ function inputs(tree, spec, batch) {
   return { x, labels };
 }
 
-function createNet(tree, spec) {
+/** The zoo net of `spec` from this tree, seed 1 (ours and the baseline build the same weights). */
+export function createNet(tree, spec) {
   return tree.models.createModel(spec.model, {
     seed: 1,
     inChannels: spec.shape[0],
@@ -94,6 +95,20 @@ export function prepareForward(tree, module, x, disposeAll = true) {
 export async function exportModel(tree, module, name, shape) {
   module.eval();
   return tree.onnx.exportOnnx(module, { modelName: name, inputShape: shape });
+}
+
+/**
+ * onnxruntime on the export of `spec`'s net (or of W3's module when `spec` is 'W3'), on the
+ * same batch size.
+ */
+export async function prepareOrtOf(tree, spec, batch, threads) {
+  const module = spec === 'W3' ? w3Module(tree) : createNet(tree, spec);
+  const shape = spec === 'W3' ? [64, 32, 32] : spec.shape;
+  const bytes = await exportModel(tree, module, spec === 'W3' ? 'w3' : spec.model, shape);
+  module.dispose();
+  const input = new Float32Array(batch * shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
+  return prepareOrt(bytes, input, [batch, ...shape], threads);
 }
 
 /**

@@ -12,30 +12,24 @@
 //            ignored, so `pnpm bench --only W3` runs W3 here too)
 // --models   extra zoo nets at 3×32×32: training and inference rows, as the `l24m2` row
 // --baseline another built checkout of igcnet: every training and inference figure is measured
-//            on it too, in the same rounds, and printed beside ours (before/after in one process)
+//            on it too, in the same rounds, and printed beside ours (before/after in one run)
 // --ort-default  also run onnxruntime with its default intra-op threads
 // --profile  after the rounds, the kernel table (`profile` of @igcnet/tensor) of one training
 //            step of each selected net, on this tree (and on the baseline where it has `profile`)
 //
-// Every step of every selected row (and both trees) runs once per round (a short one several
-// times), interleaved in a shuffled order, so a busy machine slows them alike; figures are
-// medians over the rounds after one warm-up round.
-// onnxruntime runs with as many intra-op threads as the CPU backend uses. Beside each ratio of
-// wall times, "CPU time ×r" is the same ratio of the process's CPU time per step (all threads):
-// on a machine other jobs share, it moves far less than wall time, since it leaves out the
-// time other processes hold the cores.
+// Each tree, and onnxruntime, runs in a process of its own (host.mjs) that waits while another
+// runs: no heap, garbage collector or worker thread is shared. Every step of every selected row
+// (and both trees) runs once per round (a short one several times), in an order shuffled each
+// round, so a busy machine slows them alike; figures are medians over the rounds after one
+// warm-up round. onnxruntime runs with as many intra-op threads as the CPU backend uses. Beside
+// each ratio of wall times, "CPU time ×r" is the same ratio of the step's process's CPU time
+// (all its threads): on a machine other jobs share, it moves far less than wall time, since it
+// leaves out the time other processes hold the cores.
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
-import {
-  exportModel,
-  netSpec,
-  prepareForward,
-  prepareInfer,
-  prepareOrt,
-  prepareTrain,
-  w3Flops,
-  w3Module,
-} from './measures.mjs';
-import { HERE, loadTree } from './trees.mjs';
+import { join } from 'node:path';
+import { netSpec, w3Flops } from './measures.mjs';
+import { HERE } from './trees.mjs';
 
 function arg(args, name, fallback) {
   const i = args.indexOf(name);
@@ -109,60 +103,80 @@ if (rows.length === 0) {
   process.exit(0);
 }
 
-// Ours first: its CPU backend's thread count sizes onnxruntime's pool.
-const trees = [await loadTree(HERE, 'ours')];
-if (baselineRoot) trees.push(await loadTree(baselineRoot, 'base'));
-const threads = trees[0].cpu.cpuKernelOptions().threads;
+/** A host process (host.mjs) for the tree at `root`; `call` sends one request and awaits it. */
+function startHost(root, label) {
+  const child = fork(join(HERE, 'packages', 'onnx', 'bench', 'host.mjs'), [root, label], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map();
+  let next = 0;
+  let ready;
+  const readyP = new Promise((resolve) => {
+    ready = resolve;
+  });
+  const fail = (e) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  child.on('message', (m) => {
+    if (m.ready) return ready();
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error) p.reject(new Error(`${label}: ${m.error}`));
+    else p.resolve(m);
+  });
+  child.on('exit', (code) => {
+    if (code !== 0) fail(new Error(`${label}: the host process exited with ${code}`));
+  });
+  return {
+    label,
+    ready: readyP,
+    call(op, data = {}) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ id, op, ...data });
+      });
+    },
+  };
+}
+
+const hosts = { ours: startHost(HERE, 'ours') };
+if (baselineRoot) hosts.base = startHost(baselineRoot, 'base');
+// onnxruntime in a process of its own, with this tree's exporter.
+hosts.ort = startHost(HERE, 'onnxruntime');
+await Promise.all(Object.values(hosts).map((h) => h.ready));
+const info = await hosts.ours.call('info');
+// Ours sizes onnxruntime's pool.
+const threads = info.threads;
+const trees = baselineRoot ? ['ours', 'base'] : ['ours'];
 
 /** Steps by key; rows share them (IGC-L24M2-d20's training step serves two rows). */
 const steps = new Map();
-function step(key, make) {
-  if (!steps.has(key)) steps.set(key, { key, make, times: [], cpu: [] });
-  return key;
+function step(key, host, request) {
+  if (!steps.has(key)) steps.set(key, { key, host, request, times: [], cpu: [] });
 }
 const specKey = (s) => `${s.model}@${s.shape.join('x')}`;
 
 for (const row of rows) {
   if (row.kind === 'net') {
+    const k = specKey(row.spec);
     for (const t of trees) {
-      step(`train:${t.label}:${specKey(row.spec)}`, () => prepareTrain(t, row.spec, batch));
-      step(`infer:${t.label}:${specKey(row.spec)}`, () => prepareInfer(t, row.spec, batch));
+      step(`train:${t}:${k}`, t, { kind: 'train', spec: row.spec, batch });
+      step(`infer:${t}:${k}`, t, { kind: 'infer', spec: row.spec, batch });
     }
-    const ours = trees[0];
-    const ortStep = (n) => async () => {
-      const net = ours.models.createModel(row.spec.model, {
-        seed: 1,
-        inChannels: row.spec.shape[0],
-        numClasses: row.spec.numClasses,
-      });
-      const bytes = await exportModel(ours, net, row.spec.model, row.spec.shape);
-      net.dispose();
-      const input = new Float32Array(batch * row.spec.shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
-      return prepareOrt(bytes, input, [batch, ...row.spec.shape], n);
-    };
-    step(`ort:${specKey(row.spec)}`, ortStep(threads));
-    if (ortDefault) step(`ortdefault:${specKey(row.spec)}`, ortStep(0));
+    step(`ort:${k}`, 'ort', { kind: 'ort', spec: row.spec, batch, threads });
+    if (ortDefault)
+      step(`ortdefault:${k}`, 'ort', { kind: 'ort', spec: row.spec, batch, threads: 0 });
   } else if (row.kind === 'pair') {
     for (const t of trees) {
       for (const s of [row.igc, row.reg])
-        step(`train:${t.label}:${specKey(s)}`, () => prepareTrain(t, s, batch));
+        step(`train:${t}:${specKey(s)}`, t, { kind: 'train', spec: s, batch });
     }
   } else {
-    for (const t of trees) {
-      step(`infer:${t.label}:W3`, () => {
-        const x = t.tensor.randomNormal([batch, 64, 32, 32], { seed: 3 });
-        return prepareForward(t, w3Module(t), x);
-      });
-    }
-    const ortW3 = (n) => async () => {
-      const bytes = await exportModel(trees[0], w3Module(trees[0]), 'w3', [64, 32, 32]);
-      const input = new Float32Array(batch * 64 * 32 * 32);
-      for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
-      return prepareOrt(bytes, input, [batch, 64, 32, 32], n);
-    };
-    step('ort:W3', ortW3(threads));
-    if (ortDefault) step('ortdefault:W3', ortW3(0));
+    for (const t of trees) step(`infer:${t}:W3`, t, { kind: 'w3', batch });
+    step('ort:W3', 'ort', { kind: 'ort', spec: 'W3', batch, threads });
+    if (ortDefault) step('ortdefault:W3', 'ort', { kind: 'ort', spec: 'W3', batch, threads: 0 });
   }
 }
 
@@ -171,7 +185,7 @@ say(
   `\nnetworks: CPU backend ${threads} threads, onnxruntime-node ${threads} intra-op threads; batch ${batch}; ` +
     `median of ${rounds} interleaved rounds after a warm-up${baselineRoot ? `; base = ${baselineRoot}` : ''}`,
 );
-for (const s of steps.values()) s.prepared = await s.make();
+for (const s of steps.values()) await hosts[s.host].call('prepare', { key: s.key, ...s.request });
 // Each round runs every step once, in an order shuffled per round (seeded), so that no step
 // always follows the same neighbour (whose after-effects, caches or threads, it would inherit).
 let seed = 0x9e3779b9;
@@ -190,15 +204,11 @@ for (let r = 0; r <= rounds; r++) {
   for (const s of order) {
     // Short steps repeat within the round (to ≥ 300 ms, sized on the warm-up round), and the
     // round records their mean: one 20 ms step alone would time mostly the machine's noise.
-    const reps = s.reps ?? 1;
-    const c0 = process.cpuUsage();
-    let ms = 0;
-    for (let i = 0; i < reps; i++) ms += await s.prepared.run();
-    const c = process.cpuUsage(c0);
-    if (r === 0) s.reps = Math.min(20, Math.max(1, Math.ceil(300 / ms)));
+    const t = await hosts[s.host].call('run', { key: s.key, reps: s.reps ?? 1 });
+    if (r === 0) s.reps = Math.min(20, Math.max(1, Math.ceil(300 / t.ms)));
     else {
-      s.times.push(ms / reps);
-      s.cpu.push((c.user + c.system) / 1000 / reps);
+      s.times.push(t.ms);
+      s.cpu.push(t.cpuMs);
     }
   }
 }
@@ -207,15 +217,13 @@ const load1 = loadavg();
 // call per kernel, and the tables are per-kernel shares, not the figures above).
 const tables = [];
 if (profileSteps) {
+  const canProfile = { ours: info.canProfile, base: (await hosts.base?.call('info'))?.canProfile };
   for (const s of steps.values()) {
-    const [kind, label] = s.key.split(':');
-    const tree = trees.find((t) => t.label === label);
-    if (kind !== 'train' || !tree?.tensor.profile) continue;
-    const p = await tree.tensor.profile(() => s.prepared.run());
-    tables.push({ key: s.key, profile: p, text: tree.tensor.formatProfile(p) });
+    if (s.request.kind !== 'train' || !canProfile[s.host]) continue;
+    tables.push({ key: s.key, ...(await hosts[s.host].call('profile', { key: s.key })) });
   }
 }
-for (const s of steps.values()) await s.prepared.dispose();
+await Promise.all(Object.values(hosts).map((h) => h.call('exit')));
 
 const ms = (key) => median(steps.get(key).times);
 const ips = (key) => (steps.has(key) ? (batch * 1000) / ms(key) : undefined);
