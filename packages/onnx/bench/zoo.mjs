@@ -13,7 +13,10 @@
 // --models   extra zoo nets at 3×32×32: training and inference rows, as the `l24m2` row
 // --baseline another built checkout of igcnet: every training and inference figure is measured
 //            on it too, in the same rounds, and printed beside ours (before/after in one run)
+// --baseline-env K=V[,K=V]  environment of the baseline's process; alone, the baseline is this
+//            tree under those settings (e.g. IGCNET_FUSE_BN_RELU=0: fusion off, side by side)
 // --ort-default  also run onnxruntime with its default intra-op threads
+// --raw      also every step's time in every round (wall and CPU ms), to see the spread
 // --profile  after the rounds, the kernel table (`profile` of @igcnet/tensor) of one training
 //            step of each selected net, on this tree (and on the baseline where it has `profile`)
 //
@@ -80,9 +83,18 @@ const only = arg(args, '--only')
   ?.split(',')
   .map((s) => s.toLowerCase());
 const extra = arg(args, '--models')?.split(',') ?? [];
-const baselineRoot = arg(args, '--baseline');
+const baselineEnv = Object.fromEntries(
+  (arg(args, '--baseline-env')?.split(',') ?? []).map((kv) => {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new Error(`--baseline-env takes K=V pairs, got '${kv}'`);
+    return [kv.slice(0, i), kv.slice(i + 1)];
+  }),
+);
+const baselineRoot =
+  arg(args, '--baseline') ?? (Object.keys(baselineEnv).length > 0 ? HERE : undefined);
 const ortDefault = args.includes('--ort-default');
 const profileSteps = args.includes('--profile');
+const raw = args.includes('--raw');
 for (const [name, v] of [
   ['--batch', batch],
   ['--rounds', rounds],
@@ -104,9 +116,10 @@ if (rows.length === 0) {
 }
 
 /** A host process (host.mjs) for the tree at `root`; `call` sends one request and awaits it. */
-function startHost(root, label) {
+function startHost(root, label, env = {}) {
   const child = fork(join(HERE, 'packages', 'onnx', 'bench', 'host.mjs'), [root, label], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
   });
   const pending = new Map();
   let next = 0;
@@ -142,7 +155,7 @@ function startHost(root, label) {
 }
 
 const hosts = { ours: startHost(HERE, 'ours') };
-if (baselineRoot) hosts.base = startHost(baselineRoot, 'base');
+if (baselineRoot) hosts.base = startHost(baselineRoot, 'base', baselineEnv);
 // onnxruntime in a process of its own, with this tree's exporter.
 hosts.ort = startHost(HERE, 'onnxruntime');
 await Promise.all(Object.values(hosts).map((h) => h.ready));
@@ -183,7 +196,14 @@ for (const row of rows) {
 const load0 = loadavg();
 say(
   `\nnetworks: CPU backend ${threads} threads, onnxruntime-node ${threads} intra-op threads; batch ${batch}; ` +
-    `median of ${rounds} interleaved rounds after a warm-up${baselineRoot ? `; base = ${baselineRoot}` : ''}`,
+    `median of ${rounds} interleaved rounds after a warm-up` +
+    `${
+      baselineRoot
+        ? `; base = ${baselineRoot}${Object.entries(baselineEnv)
+            .map(([k, v]) => ` ${k}=${v}`)
+            .join('')}`
+        : ''
+    }`,
 );
 for (const s of steps.values()) await hosts[s.host].call('prepare', { key: s.key, ...s.request });
 // Each round runs every step once, in an order shuffled per round (seeded), so that no step
@@ -233,7 +253,7 @@ const cpuMs = (key) => median(steps.get(key).cpu);
 const cpuRatio = (a, b) => cpuMs(a) / cpuMs(b);
 const f1 = (v) => (v === undefined ? '—' : v.toFixed(1));
 const f2 = (v) => (v === undefined ? '—' : v.toFixed(2));
-const base = trees[1]?.label;
+const base = trees[1];
 
 for (const row of rows) {
   if (row.kind === 'net') {
@@ -317,6 +337,15 @@ for (const row of rows) {
         `${'W3'.padEnd(9)} 3×3 conv 64→64, 32×32: ${f2(out.ms)} ms (${f1(out.gflops)} GFLOP/s)` +
           `${base ? ` (base ${f2(out.baseMs)} ms)` : ''}, onnxruntime ${f2(out.ortMs)} ms` +
           `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime (CPU time ×${f2(out.vsOrtCpu)})`,
+      );
+  }
+}
+if (raw) {
+  for (const s of steps.values()) {
+    if (json) console.log(JSON.stringify({ step: s.key, reps: s.reps, ms: s.times, cpuMs: s.cpu }));
+    else
+      say(
+        `${s.key} (×${s.reps}): ms ${s.times.map((v) => v.toFixed(1)).join(' ')}; CPU ms ${s.cpu.map((v) => v.toFixed(1)).join(' ')}`,
       );
   }
 }
