@@ -16,7 +16,8 @@ function inputs(tree, spec, batch) {
   return { x, labels };
 }
 
-function createNet(tree, spec) {
+/** The zoo net of `spec` from this tree, seed 1 (ours and the baseline build the same weights). */
+export function createNet(tree, spec) {
   return tree.models.createModel(spec.model, {
     seed: 1,
     inChannels: spec.shape[0],
@@ -97,14 +98,31 @@ export async function exportModel(tree, module, name, shape) {
 }
 
 /**
+ * onnxruntime on the export of `spec`'s net (or of W3's module when `spec` is 'W3'), on the
+ * same batch size.
+ */
+export async function prepareOrtOf(tree, spec, batch, threads) {
+  const module = spec === 'W3' ? w3Module(tree) : createNet(tree, spec);
+  const shape = spec === 'W3' ? [64, 32, 32] : spec.shape;
+  const bytes = await exportModel(tree, module, spec === 'W3' ? 'w3' : spec.model, shape);
+  module.dispose();
+  const input = new Float32Array(batch * shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
+  return prepareOrt(bytes, input, [batch, ...shape], threads);
+}
+
+/**
  * onnxruntime-node (CPU execution provider, all graph optimisations) on an exported model, with
- * `threads` intra-op threads (0: its default), on the same input values as ours.
+ * `threads` intra-op threads (0: its default), on the same input values as ours. Its threads do
+ * not spin between runs: spinning threads would take the cores from the step timed after them
+ * (measured: identical code timed 1.5× slower when it followed an onnxruntime run).
  */
 export async function prepareOrt(bytes, input, dims, threads) {
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input, dims) };
   return {

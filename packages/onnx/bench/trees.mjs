@@ -1,6 +1,5 @@
 // Loads the built packages of a workspace tree (this one, or another checkout given with
-// --baseline) by file path, so two trees can run side by side in one process: each has its own
-// @igcnet/tensor engine, its own CPU backend and its own worker threads.
+// --baseline) by file path, into the host process (host.mjs) that times that tree's steps.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

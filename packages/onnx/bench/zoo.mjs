@@ -12,26 +12,27 @@
 //            ignored, so `pnpm bench --only W3` runs W3 here too)
 // --models   extra zoo nets at 3×32×32: training and inference rows, as the `l24m2` row
 // --baseline another built checkout of igcnet: every training and inference figure is measured
-//            on it too, in the same rounds, and printed beside ours (before/after in one process)
+//            on it too, in the same rounds, and printed beside ours (before/after in one run)
+// --baseline-env K=V[,K=V]  environment of the baseline's process; alone, the baseline is this
+//            tree under those settings (e.g. IGCNET_FUSE_BN_RELU=0: fusion off, side by side)
 // --ort-default  also run onnxruntime with its default intra-op threads
+// --raw      also every step's time in every round (wall and CPU ms), to see the spread
 // --profile  after the rounds, the kernel table (`profile` of @igcnet/tensor) of one training
 //            step of each selected net, on this tree (and on the baseline where it has `profile`)
 //
-// Every step of every selected row (and both trees) runs once per round, interleaved, so a busy
-// machine slows them alike; figures are medians over the rounds after one warm-up round.
-// onnxruntime runs with as many intra-op threads as the CPU backend uses.
+// Each tree, and onnxruntime, runs in a process of its own (host.mjs) that waits while another
+// runs: no heap, garbage collector or worker thread is shared. Every step of every selected row
+// (and both trees) runs once per round (a short one several times), in an order shuffled each
+// round, so a busy machine slows them alike; figures are medians over the rounds after one
+// warm-up round. onnxruntime runs with as many intra-op threads as the CPU backend uses. Beside
+// each ratio of wall times, "CPU time ×r" is the same ratio of the step's process's CPU time
+// (all its threads): on a machine other jobs share, it moves far less than wall time, since it
+// leaves out the time other processes hold the cores.
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
-import {
-  exportModel,
-  netSpec,
-  prepareForward,
-  prepareInfer,
-  prepareOrt,
-  prepareTrain,
-  w3Flops,
-  w3Module,
-} from './measures.mjs';
-import { HERE, loadTree } from './trees.mjs';
+import { join } from 'node:path';
+import { netSpec, w3Flops } from './measures.mjs';
+import { HERE } from './trees.mjs';
 
 function arg(args, name, fallback) {
   const i = args.indexOf(name);
@@ -82,9 +83,18 @@ const only = arg(args, '--only')
   ?.split(',')
   .map((s) => s.toLowerCase());
 const extra = arg(args, '--models')?.split(',') ?? [];
-const baselineRoot = arg(args, '--baseline');
+const baselineEnv = Object.fromEntries(
+  (arg(args, '--baseline-env')?.split(',') ?? []).map((kv) => {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new Error(`--baseline-env takes K=V pairs, got '${kv}'`);
+    return [kv.slice(0, i), kv.slice(i + 1)];
+  }),
+);
+const baselineRoot =
+  arg(args, '--baseline') ?? (Object.keys(baselineEnv).length > 0 ? HERE : undefined);
 const ortDefault = args.includes('--ort-default');
 const profileSteps = args.includes('--profile');
+const raw = args.includes('--raw');
 for (const [name, v] of [
   ['--batch', batch],
   ['--rounds', rounds],
@@ -105,73 +115,121 @@ if (rows.length === 0) {
   process.exit(0);
 }
 
-// Ours first: its CPU backend's thread count sizes onnxruntime's pool.
-const trees = [await loadTree(HERE, 'ours')];
-if (baselineRoot) trees.push(await loadTree(baselineRoot, 'base'));
-const threads = trees[0].cpu.cpuKernelOptions().threads;
+/** A host process (host.mjs) for the tree at `root`; `call` sends one request and awaits it. */
+function startHost(root, label, env = {}) {
+  const child = fork(join(HERE, 'packages', 'onnx', 'bench', 'host.mjs'), [root, label], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
+  const pending = new Map();
+  let next = 0;
+  let ready;
+  const readyP = new Promise((resolve) => {
+    ready = resolve;
+  });
+  const fail = (e) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  child.on('message', (m) => {
+    if (m.ready) return ready();
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error) p.reject(new Error(`${label}: ${m.error}`));
+    else p.resolve(m);
+  });
+  child.on('exit', (code) => {
+    if (code !== 0) fail(new Error(`${label}: the host process exited with ${code}`));
+  });
+  return {
+    label,
+    ready: readyP,
+    call(op, data = {}) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ id, op, ...data });
+      });
+    },
+  };
+}
+
+const hosts = { ours: startHost(HERE, 'ours') };
+if (baselineRoot) hosts.base = startHost(baselineRoot, 'base', baselineEnv);
+// onnxruntime in a process of its own, with this tree's exporter.
+hosts.ort = startHost(HERE, 'onnxruntime');
+await Promise.all(Object.values(hosts).map((h) => h.ready));
+const info = await hosts.ours.call('info');
+// Ours sizes onnxruntime's pool.
+const threads = info.threads;
+const trees = baselineRoot ? ['ours', 'base'] : ['ours'];
 
 /** Steps by key; rows share them (IGC-L24M2-d20's training step serves two rows). */
 const steps = new Map();
-function step(key, make) {
-  if (!steps.has(key)) steps.set(key, { key, make, times: [] });
-  return key;
+function step(key, host, request) {
+  if (!steps.has(key)) steps.set(key, { key, host, request, times: [], cpu: [] });
 }
 const specKey = (s) => `${s.model}@${s.shape.join('x')}`;
 
 for (const row of rows) {
   if (row.kind === 'net') {
+    const k = specKey(row.spec);
     for (const t of trees) {
-      step(`train:${t.label}:${specKey(row.spec)}`, () => prepareTrain(t, row.spec, batch));
-      step(`infer:${t.label}:${specKey(row.spec)}`, () => prepareInfer(t, row.spec, batch));
+      step(`train:${t}:${k}`, t, { kind: 'train', spec: row.spec, batch });
+      step(`infer:${t}:${k}`, t, { kind: 'infer', spec: row.spec, batch });
     }
-    const ours = trees[0];
-    const ortStep = (n) => async () => {
-      const net = ours.models.createModel(row.spec.model, {
-        seed: 1,
-        inChannels: row.spec.shape[0],
-        numClasses: row.spec.numClasses,
-      });
-      const bytes = await exportModel(ours, net, row.spec.model, row.spec.shape);
-      net.dispose();
-      const input = new Float32Array(batch * row.spec.shape.reduce((a, b) => a * b, 1));
-      for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
-      return prepareOrt(bytes, input, [batch, ...row.spec.shape], n);
-    };
-    step(`ort:${specKey(row.spec)}`, ortStep(threads));
-    if (ortDefault) step(`ortdefault:${specKey(row.spec)}`, ortStep(0));
+    step(`ort:${k}`, 'ort', { kind: 'ort', spec: row.spec, batch, threads });
+    if (ortDefault)
+      step(`ortdefault:${k}`, 'ort', { kind: 'ort', spec: row.spec, batch, threads: 0 });
   } else if (row.kind === 'pair') {
     for (const t of trees) {
       for (const s of [row.igc, row.reg])
-        step(`train:${t.label}:${specKey(s)}`, () => prepareTrain(t, s, batch));
+        step(`train:${t}:${specKey(s)}`, t, { kind: 'train', spec: s, batch });
     }
   } else {
-    for (const t of trees) {
-      step(`infer:${t.label}:W3`, () => {
-        const x = t.tensor.randomNormal([batch, 64, 32, 32], { seed: 3 });
-        return prepareForward(t, w3Module(t), x);
-      });
-    }
-    const ortW3 = (n) => async () => {
-      const bytes = await exportModel(trees[0], w3Module(trees[0]), 'w3', [64, 32, 32]);
-      const input = new Float32Array(batch * 64 * 32 * 32);
-      for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.37);
-      return prepareOrt(bytes, input, [batch, 64, 32, 32], n);
-    };
-    step('ort:W3', ortW3(threads));
-    if (ortDefault) step('ortdefault:W3', ortW3(0));
+    for (const t of trees) step(`infer:${t}:W3`, t, { kind: 'w3', batch });
+    step('ort:W3', 'ort', { kind: 'ort', spec: 'W3', batch, threads });
+    if (ortDefault) step('ortdefault:W3', 'ort', { kind: 'ort', spec: 'W3', batch, threads: 0 });
   }
 }
 
 const load0 = loadavg();
 say(
   `\nnetworks: CPU backend ${threads} threads, onnxruntime-node ${threads} intra-op threads; batch ${batch}; ` +
-    `median of ${rounds} interleaved rounds after a warm-up${baselineRoot ? `; base = ${baselineRoot}` : ''}`,
+    `median of ${rounds} interleaved rounds after a warm-up` +
+    `${
+      baselineRoot
+        ? `; base = ${baselineRoot}${Object.entries(baselineEnv)
+            .map(([k, v]) => ` ${k}=${v}`)
+            .join('')}`
+        : ''
+    }`,
 );
-for (const s of steps.values()) s.prepared = await s.make();
+for (const s of steps.values()) await hosts[s.host].call('prepare', { key: s.key, ...s.request });
+// Each round runs every step once, in an order shuffled per round (seeded), so that no step
+// always follows the same neighbour (whose after-effects, caches or threads, it would inherit).
+let seed = 0x9e3779b9;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
+const order = [...steps.values()];
 for (let r = 0; r <= rounds; r++) {
-  for (const s of steps.values()) {
-    const ms = await s.prepared.run();
-    if (r > 0) s.times.push(ms);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  for (const s of order) {
+    // Short steps repeat within the round (to ≥ 300 ms, sized on the warm-up round), and the
+    // round records their mean: one 20 ms step alone would time mostly the machine's noise.
+    const t = await hosts[s.host].call('run', { key: s.key, reps: s.reps ?? 1 });
+    if (r === 0) s.reps = Math.min(20, Math.max(1, Math.ceil(300 / t.ms)));
+    else {
+      s.times.push(t.ms);
+      s.cpu.push(t.cpuMs);
+    }
   }
 }
 const load1 = loadavg();
@@ -179,21 +237,23 @@ const load1 = loadavg();
 // call per kernel, and the tables are per-kernel shares, not the figures above).
 const tables = [];
 if (profileSteps) {
+  const canProfile = { ours: info.canProfile, base: (await hosts.base?.call('info'))?.canProfile };
   for (const s of steps.values()) {
-    const [kind, label] = s.key.split(':');
-    const tree = trees.find((t) => t.label === label);
-    if (kind !== 'train' || !tree?.tensor.profile) continue;
-    const p = await tree.tensor.profile(() => s.prepared.run());
-    tables.push({ key: s.key, profile: p, text: tree.tensor.formatProfile(p) });
+    if (s.request.kind !== 'train' || !canProfile[s.host]) continue;
+    tables.push({ key: s.key, ...(await hosts[s.host].call('profile', { key: s.key })) });
   }
 }
-for (const s of steps.values()) await s.prepared.dispose();
+await Promise.all(Object.values(hosts).map((h) => h.call('exit')));
 
 const ms = (key) => median(steps.get(key).times);
 const ips = (key) => (steps.has(key) ? (batch * 1000) / ms(key) : undefined);
+/** Median CPU milliseconds of the process (all its threads) per step. */
+const cpuMs = (key) => median(steps.get(key).cpu);
+/** How many times less CPU time `b` takes than `a` per step (> 1: a needs more). */
+const cpuRatio = (a, b) => cpuMs(a) / cpuMs(b);
 const f1 = (v) => (v === undefined ? '—' : v.toFixed(1));
 const f2 = (v) => (v === undefined ? '—' : v.toFixed(2));
-const base = trees[1]?.label;
+const base = trees[1];
 
 for (const row of rows) {
   if (row.kind === 'net') {
@@ -208,22 +268,28 @@ for (const row of rows) {
       inferImagesPerSec: ips(`infer:ours:${k}`),
       ortImagesPerSec: ips(`ort:${k}`),
       ...(ortDefault ? { ortDefaultImagesPerSec: ips(`ortdefault:${k}`) } : {}),
+      trainCpuMs: cpuMs(`train:ours:${k}`),
+      inferCpuMs: cpuMs(`infer:ours:${k}`),
+      ortCpuMs: cpuMs(`ort:${k}`),
       ...(base
         ? {
             baseTrainImagesPerSec: ips(`train:base:${k}`),
             baseInferImagesPerSec: ips(`infer:base:${k}`),
+            baseTrainCpuMs: cpuMs(`train:base:${k}`),
+            baseInferCpuMs: cpuMs(`infer:base:${k}`),
           }
         : {}),
     };
     out.inferVsOrt = out.inferImagesPerSec / out.ortImagesPerSec;
+    out.inferVsOrtCpu = cpuRatio(`ort:${k}`, `infer:ours:${k}`);
     if (json) console.log(JSON.stringify(out));
     else {
       say(
         `${row.id.padEnd(9)} ${row.spec.model} ${row.spec.shape.join('×')}: train ${f1(out.trainImagesPerSec)} img/s` +
-          `${base ? ` (base ${f1(out.baseTrainImagesPerSec)}, ×${f2(out.trainImagesPerSec / out.baseTrainImagesPerSec)})` : ''}` +
-          `; infer ${f1(out.inferImagesPerSec)} img/s${base ? ` (base ${f1(out.baseInferImagesPerSec)})` : ''}` +
+          `${base ? ` (base ${f1(out.baseTrainImagesPerSec)}: ×${f2(out.trainImagesPerSec / out.baseTrainImagesPerSec)}, CPU time ×${f2(cpuRatio(`train:base:${k}`, `train:ours:${k}`))})` : ''}` +
+          `; infer ${f1(out.inferImagesPerSec)} img/s${base ? ` (base ${f1(out.baseInferImagesPerSec)}: ×${f2(out.inferImagesPerSec / out.baseInferImagesPerSec)}, CPU time ×${f2(cpuRatio(`infer:base:${k}`, `infer:ours:${k}`))})` : ''}` +
           `, onnxruntime ${f1(out.ortImagesPerSec)} img/s${ortDefault ? ` (default threads ${f1(out.ortDefaultImagesPerSec)})` : ''}` +
-          ` → ${f2(out.inferVsOrt)}× onnxruntime`,
+          ` → ${f2(out.inferVsOrt)}× onnxruntime (CPU time ×${f2(out.inferVsOrtCpu)})`,
       );
     }
   } else if (row.kind === 'pair') {
@@ -238,6 +304,7 @@ for (const row of rows) {
       igcTrainImagesPerSec: ips(`train:ours:${specKey(row.igc)}`),
       regularTrainImagesPerSec: ips(`train:ours:${specKey(row.reg)}`),
       ratio: ratio('ours'),
+      cpuRatio: cpuRatio(`train:ours:${specKey(row.reg)}`, `train:ours:${specKey(row.igc)}`),
       target: row.target,
       ...(base ? { baseRatio: ratio('base') } : {}),
     };
@@ -245,7 +312,7 @@ for (const row of rows) {
     else
       say(
         `${row.id.padEnd(9)} train ${row.igc.model} ${f1(out.igcTrainImagesPerSec)} img/s vs ${row.reg.model} ` +
-          `${f1(out.regularTrainImagesPerSec)} img/s → ${f2(out.ratio)} (target ≥ ${row.target})` +
+          `${f1(out.regularTrainImagesPerSec)} img/s → ${f2(out.ratio)} (target ≥ ${row.target}; CPU time ${f2(out.cpuRatio)})` +
           `${base ? `; base ${f2(out.baseRatio)}` : ''}`,
       );
   } else {
@@ -258,15 +325,27 @@ for (const row of rows) {
       gflops: flops / (ms('infer:ours:W3') * 1e6),
       ortMs: ms('ort:W3'),
       ...(ortDefault ? { ortDefaultMs: ms('ortdefault:W3') } : {}),
-      ...(base ? { baseMs: ms('infer:base:W3') } : {}),
+      cpuMs: cpuMs('infer:ours:W3'),
+      ortCpuMs: cpuMs('ort:W3'),
+      ...(base ? { baseMs: ms('infer:base:W3'), baseCpuMs: cpuMs('infer:base:W3') } : {}),
     };
     out.vsOrt = out.ortMs / out.ms;
+    out.vsOrtCpu = out.ortCpuMs / out.cpuMs;
     if (json) console.log(JSON.stringify(out));
     else
       say(
         `${'W3'.padEnd(9)} 3×3 conv 64→64, 32×32: ${f2(out.ms)} ms (${f1(out.gflops)} GFLOP/s)` +
           `${base ? ` (base ${f2(out.baseMs)} ms)` : ''}, onnxruntime ${f2(out.ortMs)} ms` +
-          `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime`,
+          `${ortDefault ? ` (default threads ${f2(out.ortDefaultMs)} ms)` : ''} → ${f2(out.vsOrt)}× onnxruntime (CPU time ×${f2(out.vsOrtCpu)})`,
+      );
+  }
+}
+if (raw) {
+  for (const s of steps.values()) {
+    if (json) console.log(JSON.stringify({ step: s.key, reps: s.reps, ms: s.times, cpuMs: s.cpu }));
+    else
+      say(
+        `${s.key} (×${s.reps}): ms ${s.times.map((v) => v.toFixed(1)).join(' ')}; CPU ms ${s.cpu.map((v) => v.toFixed(1)).join(' ')}`,
       );
   }
 }
