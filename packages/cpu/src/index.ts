@@ -9,9 +9,10 @@
  * const y = conv2d(randomNormal([2, 16, 8, 8]), randomNormal([16, 4, 3, 3]), { groups: 4 });
  * ```
  *
- * Storage is plain typed arrays (pooled by size), reads are synchronous, and convolutions,
- * matmuls and batch norm run on WebAssembly SIMD kernels across worker threads, with plain
- * TypeScript kernels where WebAssembly SIMD is unavailable.
+ * Tensors live in the WebAssembly memory the kernels share, so convolutions, matmuls and batch
+ * norm run on them in place on WebAssembly SIMD kernels across worker threads; where WebAssembly
+ * SIMD or shared memory is unavailable, tensors are plain typed arrays and plain TypeScript
+ * kernels run. Reads are synchronous.
  * @packageDocumentation
  */
 import { registerCpuBackend } from './register.js';
@@ -25,5 +26,6 @@ export {
   setCpuKernelOptions,
 } from './options.js';
 export { cpuKernels, createCpuBackend, registerCpuBackend } from './register.js';
+export { type CpuHeapInfo, cpuHeapInfo } from './storage.js';
 
 registerCpuBackend();

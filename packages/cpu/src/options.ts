@@ -26,6 +26,13 @@ export interface CpuKernelOptions {
    * compare).
    */
   smallGroupKernels: boolean;
+  /**
+   * Forward 3×3 stride-1 convs with enough channels per group (and their stride-1 input
+   * gradients, which run as forward convs) use Winograd's F(2×2, 3×3) on wasm: 2.25× fewer
+   * multiply-adds, results within float32 rounding of the direct sums. false forces the GEMM
+   * paths (benchmarks and tests compare).
+   */
+  winograd: boolean;
 }
 
 const options: CpuKernelOptions = {
@@ -34,6 +41,7 @@ const options: CpuKernelOptions = {
   parallelThreshold: 1 << 21,
   implicitGemm: true,
   smallGroupKernels: true,
+  winograd: true,
 };
 
 /**
@@ -50,6 +58,7 @@ export function setCpuKernelOptions(o: Partial<CpuKernelOptions>): void {
   if (o.parallelThreshold !== undefined) options.parallelThreshold = o.parallelThreshold;
   if (o.implicitGemm !== undefined) options.implicitGemm = o.implicitGemm;
   if (o.smallGroupKernels !== undefined) options.smallGroupKernels = o.smallGroupKernels;
+  if (o.winograd !== undefined) options.winograd = o.winograd;
 }
 
 /** The current CPU kernel settings. */

@@ -4,7 +4,7 @@
  * depend on storage, the backend class on neither; this file alone depends on all of them.
  */
 import { registerBackend } from '@igcnet/tensor';
-import type { KernelTable } from '@igcnet/tensor/backend';
+import type { KernelImpl, KernelName, KernelTable } from '@igcnet/tensor/backend';
 import { CpuBackend } from './backend.js';
 import { clipKernels } from './kernels/clip.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -16,9 +16,25 @@ import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
 import { randomKernels } from './kernels/random.js';
 import { reduceKernels } from './kernels/reduce.js';
+import { withStoreOf } from './storage.js';
 
-/** Every kernel of the CPU backend. */
-export const cpuKernels: KernelTable = {
+/** `impl` with its outputs allocated from the store of the backend it is called with. */
+function bound<K extends KernelName>(impl: KernelImpl<K>): KernelImpl<K> {
+  return (args) => withStoreOf(args.backend, () => impl(args));
+}
+
+function bindAll(table: KernelTable): KernelTable {
+  const out: Partial<Record<KernelName, unknown>> = {};
+  for (const [name, impl] of Object.entries(table) as [KernelName, KernelImpl<KernelName>][])
+    out[name] = bound(impl);
+  return out as KernelTable;
+}
+
+/**
+ * Every kernel of the CPU backend. Each allocates its outputs from the store of the backend it
+ * is given (a `CpuBackend`; any other backend argument: a process-wide default store).
+ */
+export const cpuKernels: KernelTable = bindAll({
   ...elementwiseKernels,
   ...clipKernels,
   ...reduceKernels,
@@ -29,9 +45,12 @@ export const cpuKernels: KernelTable = {
   ...lossKernels,
   ...optimKernels,
   ...randomKernels,
-};
+});
 
-/** A new CPU backend (storage is per instance; kernels and their thread pool are shared). */
+/**
+ * A new CPU backend (its accounting and pool of freed storage are its own; the WebAssembly
+ * memory, the kernels and their thread pool are shared by the process).
+ */
 export function createCpuBackend(): CpuBackend {
   return new CpuBackend(cpuKernels);
 }

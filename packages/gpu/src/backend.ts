@@ -9,6 +9,8 @@ import {
   type BackendLimits,
   type BackendMemory,
   type DataId,
+  type DeviceTime,
+  type DeviceTimer,
   type DType,
   type KernelTable,
   type Shape,
@@ -201,6 +203,25 @@ export class WebGpuBackend implements Backend {
       .map(([key, v]) => ({ key, ms: v.ns / 1e6, count: v.count }))
       .sort((a, b) => b.ms - a.ms);
   }
+
+  /**
+   * The profiler's device timer (`profile` of @igcnet/tensor): with timestamp queries, each
+   * dispatch is submitted alone and its compute-pass time goes to the kernel that queued it.
+   */
+  readonly deviceTimer: DeviceTimer = {
+    start: () => this.exec.startKernelTimes(),
+    label: (label) => {
+      this.exec.timingLabel = label;
+    },
+    stop: async () => {
+      this.exec.timingLabel = null;
+      this.exec.flush();
+      const table = await this.exec.kernelTimes(false);
+      const out = new Map<string, DeviceTime>();
+      for (const [key, v] of table) out.set(key, { ms: v.ns / 1e6, passes: v.count });
+      return out;
+    },
+  };
 
   /** Dispatch, submit and pipeline counts. */
   get execStats(): Readonly<ExecStats> {

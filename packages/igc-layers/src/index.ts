@@ -21,6 +21,7 @@ export {
 } from './analyzer/budget.js';
 export { type LayerRow, type ModelSummary, summarize } from './analyzer/summary.js';
 export { type FormatSummaryOptions, fmtCount, formatSummary } from './analyzer/table.js';
+export { layersFlags } from './flags.js';
 // IGC.
 export { IGCConv, type IGCConvOptions } from './igc/igc_conv.js';
 export { IGCV2Conv, type IGCV2ConvOptions, igcv2DenseWeight } from './igc/igcv2_conv.js';

@@ -1,13 +1,21 @@
-import { BatchNorm2d } from '@igcnet/layers';
+import { BasicBlock, BatchNorm2d, layersFlags } from '@igcnet/layers';
 import {
   dispose,
   getBackend,
+  type Profile,
+  profile,
   randomNormal,
   randomUniform,
+  sgdUpdate,
+  softmaxCrossEntropy,
   type Tensor,
+  tensor,
+  tidy,
   valueAndGrads,
+  variable,
+  zeros,
 } from '@igcnet/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createModel } from './zoo/registry.js';
 
 /** max |a − b| / max |b|. */
@@ -69,6 +77,66 @@ describe('zoo models in eval mode run every conv → BN as one fused conv', () =
       expect(relDiff(fused, composed)).toBeLessThan(1e-5);
       dispose([x, fused, composed, ...grads]);
       model.dispose();
+    });
+  }
+});
+
+describe('zoo models in training run every BN → ReLU as one fused kernel', () => {
+  afterEach(() => layersFlags.set('fuseBnRelu', undefined));
+
+  /** Three Nesterov SGD steps from seed 1; the weights after them, and the last step's profile. */
+  async function train(name: string, fuse: boolean) {
+    layersFlags.set('fuseBnRelu', fuse);
+    const model = createModel(name, { numClasses: 10, seed: 1 });
+    model.train();
+    const params = model.parameters();
+    const vel = params.map((p) => variable(zeros(p.shape)));
+    const x = randomNormal([4, 3, 8, 8], { seed: 3 });
+    const labels = tensor(Int32Array.of(1, 7, 3, 3), [4], 'int32');
+    let last: Profile | undefined;
+    for (let s = 0; s < 3; s++) {
+      last = await profile(() =>
+        tidy(() => {
+          const { grads } = valueAndGrads(
+            () => softmaxCrossEntropy(model.forward(x), labels),
+            params,
+          );
+          params.forEach((p, i) => {
+            sgdUpdate(p, grads[i]!, vel[i]!, { lr: 0.1, momentum: 0.9, nesterov: true });
+          });
+        }),
+      );
+    }
+    const weights = [...params, ...model.namedBuffers().map(([, b]) => b)].map((p) =>
+      Array.from(p.dataSync()),
+    );
+    const count = (type: typeof BatchNorm2d | typeof BasicBlock) =>
+      [...model.namedModules()].filter(([, m]) => m instanceof type).length;
+    const counts = { bns: count(BatchNorm2d), blocks: count(BasicBlock) };
+    dispose([x, labels, ...vel]);
+    model.dispose();
+    return { weights, profile: last!, ...counts };
+  }
+
+  const calls = (p: Profile, k: string) => p.kernels.find((r) => r.name === k)?.calls ?? 0;
+
+  for (const [name, pairs] of [
+    // Plain: every BN is followed by a ReLU.
+    ['igc-l24m2-d8', (n: { bns: number }) => n.bns],
+    // +Ident.: the stem's BN and each block's first; the second BN feeds the addition.
+    ['igc-l4m8-ident-d8', (n: { blocks: number }) => 1 + n.blocks],
+  ] as const) {
+    it(`${name}: fused kernels, reproducible weights, the same bits as unfused`, async () => {
+      const a = await train(name, true);
+      const b = await train(name, true);
+      const c = await train(name, false);
+      const fusedPairs = pairs(a);
+      expect(calls(a.profile, 'BatchNormReluTrain')).toBe(fusedPairs);
+      expect(calls(a.profile, 'BatchNormReluTrainGrad')).toBe(fusedPairs);
+      expect(calls(c.profile, 'BatchNormReluTrain')).toBe(0);
+      expect(calls(c.profile, 'Step')).toBeGreaterThanOrEqual(fusedPairs);
+      expect(b.weights).toEqual(a.weights);
+      expect(c.weights).toEqual(a.weights);
     });
   }
 });

@@ -12,6 +12,8 @@ export type {
   Backend,
   BackendLimits,
   BackendMemory,
+  DeviceTime,
+  DeviceTimer,
   KernelArgs,
   KernelImpl,
   KernelTable,
@@ -58,6 +60,16 @@ export {
   type TensorInputs,
 } from './engine/engine.js';
 export {
+  type FormatProfileOptions,
+  formatProfile,
+  type KernelProfile,
+  type Profile,
+  type ProfileOptions,
+  ProfileSession,
+  profile,
+  startProfile,
+} from './engine/profile.js';
+export {
   type BackendFactory,
   findBackend,
   getBackend,
@@ -80,7 +92,7 @@ export {
   stringFlag,
 } from './flags/flags.js';
 // Ops.
-export { type BatchNormOptions, batchNorm } from './ops/batchnorm.js';
+export { type BatchNormOptions, batchNorm, batchNormRelu } from './ops/batchnorm.js';
 export {
   type Conv2DOptions,
   conv2d,

@@ -25,6 +25,7 @@ export const NUMERIC_OPTIONS = {
   'test-limit': { integer: true, min: 1, max: 2_147_483_647 },
   nproc: { integer: true, min: 1, max: 4096 },
   'log-every': { integer: true, min: 0, max: 2_147_483_647 },
+  profile: { integer: true, min: 1, max: 10_000 },
   smoothing: { integer: false, min: 0, max: 0.999 },
   interval: { integer: false, min: 0, max: 86_400, minExclusive: true },
   top: { integer: true, min: 1, max: 100_000 },

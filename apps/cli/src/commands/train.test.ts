@@ -189,3 +189,56 @@ describe('igc train, eval, predict, report', () => {
     expect(html).toContain('<div id="charts">');
   });
 });
+
+describe('igc train --profile', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'igc-profile-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('profiles N steps after a warm-up, prints the kernels per step and writes nothing', async () => {
+    const io = memoryIo(dir);
+    expect(await main(['train', ...QUICK, '--profile', '2', '--out', 'prof', '--json'], io)).toBe(
+      0,
+    );
+    const r = JSON.parse(io.stdout.at(-1)!);
+    expect(r).toMatchObject({ model: 'igc-l4m2-ident-d8', backend: 'cpu', profiledSteps: 2 });
+    const byName = new Map<string, { calls: number; bytesIn: number }>(
+      r.profile.kernels.map((k: { name: string; calls: number; bytesIn: number }) => [k.name, k]),
+    );
+    // Every step runs the convs forward and backward and one fused update per parameter.
+    for (const k of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'SGDUpdate'])
+      expect(byName.get(k)?.calls, k).toBeGreaterThan(0);
+    for (const k of byName.values()) expect(k.calls % 2, JSON.stringify(k)).toBe(0);
+    expect(r.profile.newTensors).toBe(0);
+    await expect(readFile(join(dir, 'prof', 'metrics.jsonl'))).rejects.toThrow(/ENOENT/);
+
+    const table = memoryIo(dir);
+    expect(await main(['train', ...QUICK, '--profile', '1'], table)).toBe(0);
+    const text = table.stdout.join('\n');
+    expect(text).toMatch(/igc train --profile 1: igc-l4m2-ident-d8 on mnist, batch 32/);
+    expect(text).toMatch(/^kernel\s+calls\s+ms\s+%/m);
+    expect(text).toMatch(/^Conv2DBackpropInput\s+\d+\s/m);
+    expect(text).toMatch(/^total\s/m);
+  });
+
+  it('says when the data ends before the profiled steps, and refuses bad values', async () => {
+    const short = memoryIo(dir);
+    expect(
+      await main(
+        ['train', ...QUICK, '--train-limit', '64', '--epochs', '1', '--profile', '5'],
+        short,
+      ),
+    ).toBe(1);
+    expect(short.stderr.join('')).toMatch(/--profile 5: training ended after 2 step\(s\)/);
+    const zero = memoryIo(dir);
+    expect(await main(['train', '--profile', '0'], zero)).toBe(2);
+    expect(zero.stderr.join('')).toMatch(/--profile must be a whole number from 1 to 10000/);
+    const mpi = memoryIo(dir);
+    expect(await main(['train', '--profile', '2', '--nproc', '2'], mpi)).toBe(2);
+    expect(mpi.stderr.join('')).toMatch(/--profile profiles one process/);
+  });
+});

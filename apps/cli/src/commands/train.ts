@@ -23,6 +23,7 @@ import { writeRunEvalReport } from '../runtime/eval_report.js';
 import { exists } from '../runtime/files.js';
 import { launchLocal } from '../runtime/launch.js';
 import { isDatasetFormat, presetFor } from '../runtime/presets.js';
+import { profileReport, StepProfiler } from '../runtime/profile.js';
 import { Progress } from '../runtime/progress.js';
 import { numeric, rangeNote } from './numeric-options.js';
 import { backendChoice, resolveAlias } from './options.js';
@@ -38,6 +39,7 @@ const TRAIN_NUMBERS = [
   'until',
   'log-every',
   'nproc',
+  'profile',
 ] as const;
 
 /** `igc train`: trains a zoo model; without arguments, the main job on the embedded MNIST. */
@@ -45,7 +47,7 @@ export const train: Command = {
   path: ['train'],
   summary: 'Train a zoo model (no arguments: an IGC net on the embedded MNIST, then test it)',
   usage:
-    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--log-every N] [--tensorboard DIR] [--nproc N | --distributed] [--sync-bn] [--json]',
+    '[--model NAME] [--dataset mnist|cifar10|cifar100|svhn|imagenet] [--data-dir D] [--epochs N] [--batch-size B] [--lr X] [--backend auto|cpu|webgpu] [--out runs/<name>] [--resume] [--seed S] [--log-every N] [--tensorboard DIR] [--nproc N | --distributed] [--sync-bn] [--profile N] [--json]',
   help: [
     'Options:',
     '  --model NAME       zoo name (see igc models); default per dataset. An IGCV3 or MobileNetV2',
@@ -68,6 +70,8 @@ export const train: Command = {
     '                     error, lr, images/s, gradient norm over those steps (default: at least ~50 per',
     '                     epoch; 0: none)',
     '  --tensorboard DIR  also write TensorBoard event files there (tensorboard --logdir DIR)',
+    `  --profile N        ${rangeNote('profile')} profile N training steps after one warm-up step: print the`,
+    '                     kernels per step (calls, ms, share, bytes in/out), then stop; nothing is written',
     '  --json             end with a JSON object: testAccuracy, testTop5Accuracy, epochs, images, seconds, backend, worldSize, …',
     '',
     'Data-parallel training (Open MPI: apt-get install openmpi-bin libopenmpi-dev):',
@@ -98,6 +102,7 @@ export const train: Command = {
     nproc: { type: 'string' },
     distributed: { type: 'boolean' },
     'sync-bn': { type: 'boolean' },
+    profile: { type: 'string' },
   },
   async run(rawArgs, io) {
     const args = resolveAlias(rawArgs, 'test-limit', 'limit');
@@ -106,6 +111,11 @@ export const train: Command = {
     // Every number is checked before any work starts (processes, backend, data, model).
     for (const name of TRAIN_NUMBERS) numeric(args, name);
     const nproc = numeric(args, 'nproc');
+    if (
+      numeric(args, 'profile') !== undefined &&
+      (nproc !== undefined || flag(args, 'distributed'))
+    )
+      throw new UsageError('--profile profiles one process: leave out --nproc and --distributed');
     if (nproc !== undefined) {
       if (flag(args, 'distributed'))
         throw new UsageError('--nproc starts its own processes: leave out --distributed');
@@ -157,6 +167,8 @@ async function trainHere(args: ParsedArgs, io: Io, world?: MpiWorld): Promise<nu
     const testLimit = numeric(args, 'test-limit');
     const until = numeric(args, 'until');
     const logEvery = numeric(args, 'log-every');
+    const profileSteps = numeric(args, 'profile');
+    const profiler = profileSteps !== undefined ? new StepProfiler(profileSteps) : undefined;
     if (until !== undefined && until > epochs)
       throw new UsageError(`--until must be at most --epochs (${epochs}), got ${until}`);
     let modelName = stringOption(args, 'model')?.toLowerCase() ?? preset.model;
@@ -253,12 +265,14 @@ async function trainHere(args: ParsedArgs, io: Io, world?: MpiWorld): Promise<nu
         optimizer,
         schedule,
         seed: runSeed,
-        store: folderStore(out),
+        // A profiling run writes nothing (it would cut the run folder's metrics short).
+        ...(profiler ? { maxSteps: profiler.totalSteps } : { store: folderStore(out) }),
         startEpoch,
         stopAfter: until,
         ...(logEvery !== undefined ? { logEvery } : {}),
         onEvent: reports
           ? (e) => {
+              profiler?.onEvent(e);
               progress.onEvent(e);
               const scalars = tb && tensorBoardScalars(e);
               if (scalars) for (const [tag, v] of scalars.values) tb?.scalar(tag, v, scalars.step);
@@ -278,6 +292,25 @@ async function trainHere(args: ParsedArgs, io: Io, world?: MpiWorld): Promise<nu
         },
       });
       await tb?.close();
+      if (profiler) {
+        const p = await profiler.result();
+        optimizer.dispose();
+        model.dispose();
+        const what = `${modelName} on ${format}, batch ${batchSize}, backend ${backend.name}`;
+        if (json)
+          io.out(
+            JSON.stringify({
+              model: modelName,
+              dataset: format,
+              backend: backend.name,
+              batchSize,
+              profiledSteps: profiler.steps,
+              profile: p,
+            }),
+          );
+        else io.out(profileReport(p, profiler.steps, batchSize, what));
+        return 0;
+      }
       const evalReport = predictions
         ? (
             await writeRunEvalReport(out, predictions, splits.test, {

@@ -1,4 +1,4 @@
-import { dispatch } from '../wasm/dispatch.js';
+import { CONTROL_WORDS, JobCaller } from '../wasm/dispatch.js';
 import type { OpCode } from '../wasm/layout.js';
 import type { WasmKernels } from '../wasm/module.js';
 import type { KernelThreads } from '../wasm/threads.js';
@@ -33,8 +33,11 @@ interface Helper {
  */
 export class WebWorkerPool implements KernelThreads {
   private readonly helpers: Helper[] = [];
+  private readonly caller: JobCaller;
 
-  private constructor(private readonly k: WasmKernels) {}
+  private constructor(k: WasmKernels) {
+    this.caller = new JobCaller(k, this.helpers);
+  }
 
   /** Starts `size − 1` helpers; rejects (after terminating them) when one fails to start. */
   static async start(k: WasmKernels, size: number, timeoutMs = 10_000): Promise<WebWorkerPool> {
@@ -44,7 +47,7 @@ export class WebWorkerPool implements KernelThreads {
     try {
       const ready: Promise<void>[] = [];
       for (let i = 1; i < size; i++) {
-        const ctl = new Int32Array(new SharedArrayBuffer(6 * 4));
+        const ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
         const worker = new g.Worker(url, { name: `igcnet-cpu-${i}` });
         pool.helpers.push({ worker, ctl, seq: 0 });
         ready.push(
@@ -64,7 +67,7 @@ export class WebWorkerPool implements KernelThreads {
             };
           }),
         );
-        worker.postMessage({ module: k.module, memory: k.memory, ctl: ctl.buffer });
+        worker.postMessage({ module: k.module, memory: k.memory, ctl: ctl.buffer, seed: i * 7919 });
       }
       await Promise.all(ready);
     } catch (e) {
@@ -81,9 +84,19 @@ export class WebWorkerPool implements KernelThreads {
     return this.helpers.length + 1;
   }
 
+  /** Test hook: see JobCaller.setJitter. */
+  setJitter(us: number): void {
+    this.caller.setJitter(us);
+  }
+
+  /** Jobs taken back from helpers that had not woken (see JobCaller). */
+  get takenBack(): number {
+    return this.caller.takenBack;
+  }
+
   /** Runs op on each job block: jobs[0] here, the rest on helpers; returns when all are done. */
   run(op: OpCode, jobs: readonly number[]): void {
-    dispatch(this.k, this.helpers, op, jobs);
+    this.caller.run(op, jobs);
   }
 
   /** Terminates the helpers. */

@@ -4,19 +4,18 @@ import { JOB_LOOP } from '../wasm/dispatch.js';
  * The program of a kernel Web Worker (a classic worker made from a Blob, so it needs no file
  * next to the bundle). Its first message brings the compiled module, the shared memory and its
  * control words; it instantiates the module, says whether that worked, then serves jobs exactly
- * as the Node worker does (`../wasm/worker-source.ts`): control words 0 posted sequence, 1 op,
- * 2 job offset, 3 finished sequence, 4 error, 5 ready (1 ok, 2 failed). A dedicated worker may
+ * as the Node worker does (`../wasm/worker-source.ts`; control words: CONTROL_WORDS in
+ * `../wasm/dispatch.ts`). A dedicated worker may
  * block in Atomics.wait; it never returns to its event loop once serving.
  */
 export const WEB_WORKER_SOURCE = `
 onmessage = (event) => {
   onmessage = null;
-  const { module, memory, ctl: buffer } = event.data;
+  const { module, memory, ctl: buffer, seed } = event.data;
   const ctl = new Int32Array(buffer);
-  let fns;
+  let e;
   try {
-    const e = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    fns = [e.convForward, e.convFilter, e.convInput, e.sgemm];
+    e = new WebAssembly.Instance(module, { env: { memory } }).exports;
     Atomics.store(ctl, 5, 1);
   } catch (err) {
     Atomics.store(ctl, 5, 2);

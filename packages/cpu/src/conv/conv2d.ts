@@ -1,14 +1,31 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
 import { cpuKernelOptions } from '../options.js';
 import { activeWasm } from '../wasm/active.js';
-import { wasmConvFilter, wasmConvForward, wasmConvInput } from '../wasm/conv.js';
-import { useSmallGroups } from './policy.js';
+import {
+  type Shuffles,
+  wasmConvFilter,
+  wasmConvForward,
+  wasmConvInput,
+  wasmFoldsShuffles,
+} from '../wasm/conv.js';
+import { usePointwiseKernels, useSmallGroups } from './policy.js';
 import { Scratch } from './scratch.js';
 import { backpropInputAsForward, flipSwapFilter } from './transform.js';
 import { convFilterTs, convForwardTs, convInputTs } from './ts/conv.js';
 import { smallFilterTs, smallForwardTs, smallInputTs } from './ts/small.js';
 
+export type { Shuffles } from '../wasm/conv.js';
+
 const flippedFilter = new Scratch();
+
+/**
+ * Whether the conv2d* functions here run conv `s` with IGC interleaves folded in (their `sh`
+ * argument): the wasm pointwise kernels do, reading and writing planes through tables. Otherwise
+ * the caller moves the planes and passes no shuffles.
+ */
+export function foldsShuffles(s: Conv2DGeometry): boolean {
+  return activeWasm() !== null && wasmFoldsShuffles(s);
+}
 
 /**
  * y[n, co, oy, ox] = bias[co] + Σ x[n, g·cinG + ci, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw] ·
@@ -23,10 +40,11 @@ export function conv2dForward(
   w: Float32Array,
   bias: Float32Array | undefined,
   y: Float32Array,
+  sh?: Shuffles,
 ): void {
   if (y.length === 0) return;
   const k = activeWasm();
-  if (k) wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y);
+  if (k) wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y, sh);
   else if (useSmallGroups(s, false)) smallForwardTs(s, x, w, bias, y);
   else convForwardTs(s, x, w, bias, y);
 }
@@ -41,9 +59,14 @@ export function conv2dBackpropInput(
   dy: Float32Array,
   w: Float32Array,
   dx: Float32Array,
+  sh?: Shuffles,
 ): void {
   if (dx.length === 0) return;
   const wasm = activeWasm();
+  if (wasm && usePointwiseKernels(s)) {
+    wasmConvInput(wasm, cpuKernelOptions().threads, s, dy, w, dx, sh);
+    return;
+  }
   if (useSmallGroups(s, wasm !== null)) {
     if (wasm) wasmConvInput(wasm, cpuKernelOptions().threads, s, dy, w, dx);
     else smallInputTs(s, dy, w, dx);
@@ -70,10 +93,11 @@ export function conv2dBackpropFilter(
   x: Float32Array,
   dy: Float32Array,
   dw: Float32Array,
+  sh?: Shuffles,
 ): void {
   if (dw.length === 0) return;
   const k = activeWasm();
-  if (k) wasmConvFilter(k, cpuKernelOptions().threads, s, x, dy, dw);
+  if (k) wasmConvFilter(k, cpuKernelOptions().threads, s, x, dy, dw, sh);
   else if (useSmallGroups(s, false)) smallFilterTs(s, x, dy, dw);
   else convFilterTs(s, x, dy, dw);
 }

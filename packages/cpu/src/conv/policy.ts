@@ -2,9 +2,10 @@ import { type Conv2DGeometry, isPointwise } from '@igcnet/tensor/backend';
 import { cpuKernelOptions } from '../options.js';
 
 /**
- * Whether a pointwise conv should use the direct kernels instead of a GEMM. With few channels
- * per group (W2 has 4) the GEMM's K is tiny and packing costs more than the arithmetic; the
- * threshold comes from bench/ measurements (direct wins up to about 16×16 per group).
+ * Whether a pointwise conv on the plain TypeScript path should use the direct kernels instead of
+ * a GEMM. With few channels per group (W2 has 4) the GEMM's K is tiny and packing costs more than
+ * the arithmetic; the threshold comes from bench/ measurements (direct wins up to about 16×16
+ * per group). The wasm path runs pointwise convs on its own kernels (usePointwiseKernels).
  */
 export function useDirectPointwise(s: Conv2DGeometry): boolean {
   return isPointwise(s) && (s.cin / s.groups) * (s.cout / s.groups) <= 256;
@@ -38,5 +39,43 @@ export function useSmallGroups(s: Conv2DGeometry, wasm: boolean): boolean {
     cpuKernelOptions().smallGroupKernels &&
     !useDirectPointwise(s) &&
     product <= (wasm ? SMALL_GROUP_MAX_PRODUCT : SMALL_GROUP_MAX_PRODUCT_TS)
+  );
+}
+
+/** Largest group weight matrix (coutG × cinG floats) that the pointwise kernels pack whole. */
+export const POINTWISE_MAX_GROUP_FLOATS = 64 * 1024;
+
+/**
+ * Whether a 1×1, stride-1, unpadded conv runs on the wasm pointwise kernels
+ * (wasm/assembly/pointwise.as), which read and write channel planes through tables: folded IGC
+ * interleaves then move no data. Larger groups keep the blocked GEMM, whose packing pays there.
+ */
+export function usePointwiseKernels(s: Conv2DGeometry): boolean {
+  return isPointwise(s) && (s.cin / s.groups) * (s.cout / s.groups) <= POINTWISE_MAX_GROUP_FLOATS;
+}
+
+/** Fewest channels per group (in and out) for which Winograd's GEMMs pay (bench/ shapes). */
+export const WINOGRAD_MIN_CHANNELS = 8;
+
+/**
+ * Whether a forward conv runs on the wasm Winograd F(2×2, 3×3) kernels
+ * (wasm/assembly/winograd.as): 3×3, stride 1, no dilation, an output of whole 2×8 blocks
+ * (outH even, outW a multiple of 8), and at least WINOGRAD_MIN_CHANNELS channels per group in
+ * and out (fewer leave its GEMMs too small; the small-group kernels take those).
+ */
+export function useWinograd(s: Conv2DGeometry): boolean {
+  return (
+    cpuKernelOptions().winograd &&
+    s.kh === 3 &&
+    s.kw === 3 &&
+    s.strideH === 1 &&
+    s.strideW === 1 &&
+    s.dilationH === 1 &&
+    s.dilationW === 1 &&
+    s.outH % 2 === 0 &&
+    s.outW % 8 === 0 &&
+    s.cin / s.groups >= WINOGRAD_MIN_CHANNELS &&
+    s.cout / s.groups >= WINOGRAD_MIN_CHANNELS &&
+    !useSmallGroups(s, true)
   );
 }

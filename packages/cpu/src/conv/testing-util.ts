@@ -33,7 +33,14 @@ export function relError(a: Float32Array, b: Float32Array): number {
 export const MODES: readonly (Partial<CpuKernelOptions> & { name: string })[] = [
   { name: 'ts', impl: 'ts', threads: 1 },
   { name: 'wasm', impl: 'wasm', threads: 1 },
-  { name: 'wasm im2col', impl: 'wasm', threads: 1, implicitGemm: false, smallGroupKernels: false },
+  {
+    name: 'wasm im2col',
+    impl: 'wasm',
+    threads: 1,
+    implicitGemm: false,
+    smallGroupKernels: false,
+    winograd: false,
+  },
   { name: 'wasm×2 threads', impl: 'wasm', threads: 2, parallelThreshold: 0 },
   { name: 'ts GEMM', impl: 'ts', threads: 1, smallGroupKernels: false },
   { name: 'wasm GEMM', impl: 'wasm', threads: 1, smallGroupKernels: false },
@@ -55,6 +62,7 @@ export function withMode(mode: Partial<CpuKernelOptions>, f: () => void): void {
     parallelThreshold: 1 << 21,
     implicitGemm: true,
     smallGroupKernels: true,
+    winograd: true,
     ...mode,
   });
   try {

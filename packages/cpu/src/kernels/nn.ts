@@ -1,13 +1,21 @@
 import {
   type Conv2DAttrs,
+  type Conv2DGeometry,
   conv2dGeometry,
   type KernelTable,
   matmulGeometry,
   type TensorInfo,
 } from '@igcnet/tensor/backend';
-import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from '../conv/conv2d.js';
+import {
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  conv2dForward,
+  foldsShuffles,
+  type Shuffles,
+} from '../conv/conv2d.js';
 import { sgemm } from '../conv/matmul.js';
 import { allocF32, type CpuData, f32 } from '../storage.js';
+import { wasmAffine } from '../wasm/elementwise.js';
 import { reluOfBits } from './elementwise.js';
 import { shufflePlanes } from './layout.js';
 
@@ -32,7 +40,7 @@ function shuffled(
   const [n, c, h, w] = shape as [number, number, number, number];
   shufflePlanes(
     new Int32Array(v.buffer, v.byteOffset, v.length),
-    new Int32Array(t.values.buffer, 0, t.values.length),
+    new Int32Array(t.values.buffer, t.values.byteOffset, t.values.length),
     n,
     c,
     groups,
@@ -46,6 +54,13 @@ function inverse(groups: number | undefined, c: number): number {
   return groups && groups > 1 ? c / groups : 1;
 }
 
+/** The conv's folded interleaves, when its kernels take them (else the planes are moved). */
+function foldedShuffles(s: Conv2DGeometry, attrs: Conv2DAttrs): Shuffles | null {
+  return foldsShuffles(s)
+    ? { inShuffle: attrs.inShuffle ?? 1, outShuffle: attrs.outShuffle ?? 1 }
+    : null;
+}
+
 /** conv2d(S_in(x), w) + bias, shuffled by S_out, into a fresh output. */
 function convolve(
   x: TensorInfo,
@@ -56,14 +71,19 @@ function convolve(
   const s = conv2dGeometry(x.shape, w.shape, attrs);
   const outShape = [s.n, s.cout, s.outH, s.outW];
   const out = allocF32(outShape, false);
+  const sh = foldedShuffles(s, attrs);
+  if (sh) {
+    conv2dForward(s, f32(x), f32(w), bias ? f32(bias) : undefined, out.values, sh);
+    return out;
+  }
   const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
-  const folded = attrs.outShuffle !== undefined && attrs.outShuffle > 1;
-  const y = folded ? scratch(outShape) : { values: out.values, free: () => undefined };
+  const moveOut = attrs.outShuffle !== undefined && attrs.outShuffle > 1;
+  const y = moveOut ? scratch(outShape) : { values: out.values, free: () => undefined };
   conv2dForward(s, xin.values, f32(w), bias ? f32(bias) : undefined, y.values);
-  if (folded) {
+  if (moveOut) {
     shufflePlanes(
-      new Int32Array(y.values.buffer, 0, y.values.length),
-      new Int32Array(out.values.buffer, 0, out.values.length),
+      new Int32Array(y.values.buffer, y.values.byteOffset, y.values.length),
+      new Int32Array(out.values.buffer, out.values.byteOffset, out.values.length),
       s.n,
       s.cout,
       attrs.outShuffle!,
@@ -89,6 +109,7 @@ function affineInPlace(
   shift: Float64Array,
   relu: boolean,
 ): void {
+  if (wasmAffine(v, [n, c, plane], scale, shift, relu)) return;
   const bits = new Int32Array(v.buffer, v.byteOffset, v.length);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -161,14 +182,20 @@ export const nnKernels: KernelTable = {
   // first, and dx is un-shuffled after.
   Conv2DBackpropInput: ({ inputs: { dy, w }, attrs }) => {
     const s = conv2dGeometry(attrs.inputShape, w.shape, attrs);
-    // Not zeroed: the backprop kernels overwrite dx, and the un-shuffle writes every element.
+    // Not zeroed: the kernels overwrite dx, and the un-shuffle below writes every element.
     const { values, info } = allocF32(attrs.inputShape, false);
+    const sh = foldedShuffles(s, attrs);
+    if (sh) {
+      conv2dBackpropInput(s, f32(dy), f32(w), values, sh);
+      return info;
+    }
     const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
     if (attrs.inShuffle && attrs.inShuffle > 1) {
+      // dx un-shuffled straight into the output: no second scratch, no extra copy.
       const dxs = scratch(attrs.inputShape);
       conv2dBackpropInput(s, g.values, f32(w), dxs.values);
       shufflePlanes(
-        new Int32Array(dxs.values.buffer, 0, dxs.values.length),
+        new Int32Array(dxs.values.buffer, dxs.values.byteOffset, dxs.values.length),
         new Int32Array(values.buffer, values.byteOffset, values.length),
         s.n,
         s.cin,
@@ -186,6 +213,11 @@ export const nnKernels: KernelTable = {
   Conv2DBackpropFilter: ({ inputs: { x, dy }, attrs }) => {
     const s = conv2dGeometry(x.shape, attrs.filterShape, attrs);
     const { values, info } = allocF32(attrs.filterShape);
+    const sh = foldedShuffles(s, attrs);
+    if (sh) {
+      conv2dBackpropFilter(s, f32(x), f32(dy), values, sh);
+      return info;
+    }
     const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
     const g = shuffled(f32(dy), dy.shape, inverse(attrs.outShuffle, s.cout));
     conv2dBackpropFilter(s, xin.values, g.values, values);

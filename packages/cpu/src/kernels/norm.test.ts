@@ -201,3 +201,91 @@ describe('BatchNormTrain and BatchNormTrainGrad on the CPU', () => {
     for (let k = 0; k < 3; k++) expect(pattern(gw[k]!)).toEqual(pattern(gt[k]!));
   });
 });
+
+describe('BatchNormReluTrain and BatchNormReluTrainGrad on the CPU', () => {
+  afterEach(() => setCpuKernelOptions({ impl: 'auto' }));
+
+  /** The fused kernels' outputs, and the unfused kernels' on the same inputs. */
+  function both(impl: Impl, shape: number[], seed: number) {
+    setCpuKernelOptions({ impl });
+    const [n, c, plane] = dimsOf(shape);
+    const x = t(values(n * c * plane, seed, 0.5, 2), shape);
+    const gamma = t(values(c, seed + 1, 1, 0.5), [c]);
+    const beta = t(values(c, seed + 2, 0, 0.3), [c]);
+    const dy = t(values(n * c * plane, seed + 3), shape);
+    const fused = ENGINE.runKernel('BatchNormReluTrain', { x, gamma, beta }, { eps: EPS });
+    const [z, mean, variance] = ENGINE.runKernel(
+      'BatchNormTrain',
+      { x, gamma, beta },
+      { eps: EPS },
+    );
+    const y = fused[0]!;
+    const stats = { x, gamma, mean: mean!, variance: variance! };
+    const fusedGrad = ENGINE.runKernel('BatchNormReluTrainGrad', { dy, y, ...stats }, { eps: EPS });
+    const masked = ENGINE.runKernel(
+      'Mul',
+      { a: dy, b: ENGINE.runKernel('Step', { x: y }, {})[0]! },
+      {},
+    );
+    const grad = ENGINE.runKernel('BatchNormTrainGrad', { dy: masked[0]!, ...stats }, { eps: EPS });
+    const relu = ENGINE.runKernel('Relu', { x: z! }, {});
+    return {
+      fused: read([...fused, ...fusedGrad]),
+      composed: read([relu[0]!, mean!, variance!, ...grad]),
+    };
+  }
+
+  for (const impl of impls) {
+    for (const shape of [
+      [5, 3],
+      [3, 1, 5, 7],
+      [1, 3, 1, 2],
+      [8, 6, 7, 7],
+    ]) {
+      it(`${impl}: ${shape.join('×')} gives the bits of BatchNormTrain → Relu, and of Step · Mul → BatchNormTrainGrad`, () => {
+        const { fused, composed } = both(impl, shape, 20);
+        const clamped = fused[0]!.filter((v) => v === 0).length;
+        expect(clamped).toBeGreaterThan(0);
+        expect(clamped).toBeLessThan(fused[0]!.length);
+        for (let k = 0; k < 6; k++) expect(fused[k], `output ${k}`).toEqual(composed[k]);
+      });
+    }
+  }
+
+  it.skipIf(!hasWasm)('wasm and TypeScript agree to rounding', () => {
+    const wasm = both('wasm', [4, 5, 6, 6], 30).fused;
+    const ts = both('ts', [4, 5, 6, 6], 30).fused;
+    for (let k = 0; k < 6; k++) {
+      const tol = k >= 4 ? 1e-4 : 2e-5;
+      expectClose(wasm[k]!, Float64Array.from(ts[k]!), tol);
+    }
+  });
+
+  for (const impl of impls) {
+    it(`${impl}: an infinite or NaN dy where y ≤ 0 does not reach dx`, () => {
+      setCpuKernelOptions({ impl });
+      const shape = [2, 2, 2, 3];
+      const x = t(values(24, 40), shape);
+      const gamma = t(Float32Array.of(1, 1), [2]);
+      const beta = t(Float32Array.of(0, 0), [2]);
+      const [y, mean, variance] = ENGINE.runKernel(
+        'BatchNormReluTrain',
+        { x, gamma, beta },
+        { eps: EPS },
+      );
+      const yv = y!.dataSync() as Float32Array;
+      const dyv = values(24, 41);
+      const zeros = [...yv.keys()].filter((i) => yv[i] === 0);
+      dyv[zeros[0]!] = Number.POSITIVE_INFINITY;
+      dyv[zeros[1]!] = Number.NaN;
+      const outs = read(
+        ENGINE.runKernel(
+          'BatchNormReluTrainGrad',
+          { dy: t(dyv, shape), y: y!, x, gamma, mean: mean!, variance: variance! },
+          { eps: EPS },
+        ),
+      );
+      for (const o of outs) expect(o.every(Number.isFinite)).toBe(true);
+    });
+  }
+});

@@ -8,17 +8,54 @@ import {
 import { alloc, out, vals } from '../storage.js';
 import { forEachRun } from './iter.js';
 
+/** Whether `axes` are exactly the last `axes.length` axes of a rank-`rank` shape. */
+function trailing(axes: readonly number[], rank: number): boolean {
+  const set = new Set(axes);
+  for (let i = rank - set.size; i < rank; i++) if (!set.has(i)) return false;
+  return set.size === axes.length;
+}
+
+/**
+ * Sums over the trailing axes (a global average pool's sum over H and W): one plain loop per
+ * output, in the generic path's order (float64, ascending), so the same bits, without its call
+ * per element.
+ */
+function sumInner(xv: TypedArray, o: TypedArray, inner: number): void {
+  for (let i = 0; i < o.length; i++) {
+    let a = 0;
+    const base = i * inner;
+    for (let j = 0; j < inner; j++) a += xv[base + j]!;
+    o[i] = a;
+  }
+}
+
+/** A reduction: its start value and step; `sum` marks addition (it has a fast path). */
+interface Reducer {
+  init: number;
+  fn: (acc: number, v: number) => number;
+  sum?: true;
+}
+
+const SUM: Reducer = { init: 0, fn: (a, v) => a + v, sum: true };
+const MAX: Reducer = {
+  init: Number.NEGATIVE_INFINITY,
+  fn: (a, v) => (v > a || Number.isNaN(v) ? v : a),
+};
+
 function reduce(
   x: { shape: Shape; dtype: 'float32' | 'int32' },
   xv: TypedArray,
   axes: readonly number[],
   keepDims: boolean,
-  init: number,
-  fn: (acc: number, v: number) => number,
+  { init, fn, sum }: Reducer,
 ) {
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
   const { values: o, info } = alloc(outShape, x.dtype);
+  if (sum && axes.length > 0 && o.length > 0 && trailing(axes, x.shape.length)) {
+    sumInner(xv, o, xv.length / o.length);
+    return info;
+  }
   // Sums accumulate in float64 then round once, which keeps long float32 sums accurate.
   const acc = new Float64Array(o.length).fill(init);
   const ostr = stridesOf(keptShape).map((s, i) => (axes.includes(i) ? 0 : s));
@@ -39,12 +76,8 @@ function reduce(
 
 /** Reduction kernels of the CPU backend. */
 export const reduceKernels: KernelTable = {
-  Sum: ({ inputs: { x }, attrs: { axes, keepDims } }) =>
-    reduce(x, vals(x), axes, keepDims, 0, (a, v) => a + v),
-  Max: ({ inputs: { x }, attrs: { axes, keepDims } }) =>
-    reduce(x, vals(x), axes, keepDims, Number.NEGATIVE_INFINITY, (a, v) =>
-      v > a || Number.isNaN(v) ? v : a,
-    ),
+  Sum: ({ inputs: { x }, attrs: { axes, keepDims } }) => reduce(x, vals(x), axes, keepDims, SUM),
+  Max: ({ inputs: { x }, attrs: { axes, keepDims } }) => reduce(x, vals(x), axes, keepDims, MAX),
   ArgMax: ({ inputs: { x }, attrs: { axis } }) => {
     const xv = vals(x);
     const len = x.shape[axis]!;

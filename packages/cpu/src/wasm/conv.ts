@@ -1,23 +1,23 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
-import { useDirectPointwise, useSmallGroups } from '../conv/policy.js';
+import { usePointwiseKernels, useSmallGroups, useWinograd } from '../conv/policy.js';
 import { cpuKernelOptions } from '../options.js';
 import { execute, threadsFor } from './exec.js';
 import {
-  FLAG_DIRECT,
   FLAG_NO_IMPLICIT,
+  FLAG_POINTWISE,
   FLAG_SMALL,
+  FLAG_WINOGRAD,
   jobAt,
-  Layout,
   Op,
   type OpCode,
   writeConvJob,
   writeConvJobs,
-  writeStaticConvJobs,
 } from './layout.js';
 import type { WasmKernels } from './module.js';
+import { type WasmCall, withCall } from './operands.js';
 
-// Each entry copies its inputs into the shared memory, lets the threads claim (image, group)
-// items, runs, and copies the result out. The copies cost a few percent of a 3×3 conv's time.
+// Each entry passes its operands in place (they are tensors in the kernels' memory, or copies:
+// operands.ts), lets the threads claim (image, group) items, and runs.
 
 /** Items (image, group pairs) and threads for a conv. */
 function plan(
@@ -37,10 +37,98 @@ function scratchBytes(k: WasmKernels, s: Conv2DGeometry, op: OpCode, flags: numb
   return k.exports.convScratchBytes(jobAt(0), op);
 }
 
+/** One scratch block of `bytes` per thread. */
+function perThread(c: WasmCall, threads: number, bytes: number): number[] {
+  return Array.from({ length: threads }, () => c.scratch(bytes));
+}
+
+/**
+ * IGC interleaves folded into a conv: it convolves channelShuffle(x, inShuffle) and returns
+ * channelShuffle(·, outShuffle) (1: none). Only the pointwise kernels take them.
+ */
+export interface Shuffles {
+  inShuffle: number;
+  outShuffle: number;
+}
+
+const NO_SHUFFLES: Shuffles = { inShuffle: 1, outShuffle: 1 };
+
+/**
+ * The pointwise kernels' channel tables in one scratch block: at [0, cin) the byte offset, from
+ * its image's first plane, of the plane holding input channel j of the shuffled input; at
+ * [cin, cin + cout) that of the plane output channel i lands in. Returns both offsets.
+ */
+function channelTables(c: WasmCall, s: Conv2DGeometry, sh: Shuffles): [number, number] {
+  const p = c.scratch((s.cin + s.cout) * 4);
+  const t = c.heap.i32(p, s.cin + s.cout);
+  const plane = s.h * s.w * 4;
+  const si = sh.inShuffle;
+  const perIn = s.cin / si;
+  // channelShuffle(x, s)[j] = x[(j mod s)·(C/s) + ⌊j/s⌋].
+  for (let j = 0; j < s.cin; j++) t[j] = ((j % si) * perIn + Math.floor(j / si)) * plane;
+  // channelShuffle(z, s) puts z[i] at (i mod (C/s))·s + ⌊i / (C/s)⌋.
+  const so = sh.outShuffle;
+  const perOut = s.cout / so;
+  for (let i = 0; i < s.cout; i++)
+    t[s.cin + i] = ((i % perOut) * so + Math.floor(i / perOut)) * plane;
+  return [p, p + s.cin * 4];
+}
+
 function flagsFor(s: Conv2DGeometry): number {
+  if (usePointwiseKernels(s)) return FLAG_POINTWISE;
   if (useSmallGroups(s, true)) return FLAG_SMALL;
-  const direct = useDirectPointwise(s) ? FLAG_DIRECT : 0;
-  return direct | (cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT);
+  return cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT;
+}
+
+/** Slots 25–28 of a job with these flags: the pointwise kernels' channel tables at 27–28. */
+function tableSlots(
+  c: WasmCall,
+  s: Conv2DGeometry,
+  flags: number,
+  sh: Shuffles,
+  filterSlots: readonly number[] = [0, 0],
+): number[] {
+  if (flags & FLAG_POINTWISE) return [...filterSlots, ...channelTables(c, s, sh)];
+  if (sh.inShuffle !== 1 || sh.outShuffle !== 1)
+    throw new Error('cpu: only the pointwise kernels fold channel shuffles');
+  return [...filterSlots];
+}
+
+/** Whether the wasm kernels fold the shuffles of conv `s` themselves (see Shuffles). */
+export function wasmFoldsShuffles(s: Conv2DGeometry): boolean {
+  return usePointwiseKernels(s);
+}
+
+/**
+ * Runs conv entry `op` over every (image, group) item, the threads claiming items from a shared
+ * counter (each item is computed whole by one thread, so the split does not change the bits).
+ */
+function runItems(
+  k: WasmKernels,
+  threads: number,
+  s: Conv2DGeometry,
+  op: OpCode,
+  flags: number,
+  sh: Shuffles,
+  operands: (c: WasmCall) => readonly [number, number, number, number],
+  slots: (c: WasmCall) => number[] = (c) => tableSlots(c, s, flags, sh),
+): void {
+  const p = plan(k, threads, s);
+  withCall(k.heap, (c) => {
+    const ptrs = operands(c);
+    const ws = perThread(c, p.threads, scratchBytes(k, s, op, flags));
+    const extra = slots(c);
+    const jobs = writeConvJobs(
+      k.memory,
+      p.threads,
+      p.items,
+      s,
+      flags,
+      (t) => ({ ptrs, ws: ws[t]! }),
+      extra,
+    );
+    execute(k, op, jobs);
+  });
 }
 
 /** Forward conv on the wasm kernels (see conv2dForward). */
@@ -52,32 +140,38 @@ export function wasmConvForward(
   w: Float32Array,
   bias: Float32Array | undefined,
   y: Float32Array,
+  sh: Shuffles = NO_SHUFFLES,
 ): void {
-  const p = plan(k, threads, s);
-  const flags = flagsFor(s);
-  const L = new Layout();
-  const px = L.alloc(x.length * 4);
-  const pw = L.alloc(w.length * 4);
-  const pb = bias ? L.alloc(bias.length * 4) : 0;
-  const py = L.alloc(y.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convForward, flags);
-  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(x, px >> 2);
-  f.set(w, pw >> 2);
-  if (bias) f.set(bias, pb >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-    ptrs: [px, pw, pb, py],
-    ws: ws[t]!,
-  }));
-  execute(k, Op.convForward, jobs);
-  y.set(f.subarray(py >> 2, (py >> 2) + y.length));
+  const operands = (c: WasmCall) =>
+    [c.input(x), c.input(w), bias ? c.input(bias) : 0, c.output(y)] as const;
+  if (useWinograd(s)) {
+    // The filter transform runs once here; the threads share it (slot 27).
+    const winogradSlots = (c: WasmCall): number[] => {
+      const cinG = s.cin / s.groups;
+      const coutG = s.cout / s.groups;
+      const u = c.scratch(16 * s.cout * cinG * 4);
+      k.exports.winogradFilter(c.input(w), s.groups, coutG, cinG, u);
+      return [0, 0, u];
+    };
+    runItems(k, threads, s, Op.convForward, FLAG_WINOGRAD, sh, operands, winogradSlots);
+    return;
+  }
+  runItems(k, threads, s, Op.convForward, flagsFor(s), sh, operands);
 }
 
 /**
- * Filter gradient on the wasm kernels; each thread sums a fixed range of items into its own
- * partial and the partials are added in thread order, so the result does not depend on timing
- * (small groups: see smallConvFilter).
+ * Partial sums of the filter gradient (outside the small-group kernels): the items are cut into
+ * this many fixed chunks, whatever the thread count, each summed in order into its own partial,
+ * and the partials added in chunk order. Threads claim whole chunks, so the bits depend neither
+ * on timing nor on the thread count (nor on whether worker threads started at all). 16 keeps
+ * up to 4 threads busy when the OS deschedules one; the partials cost 16 × dw floats.
+ */
+export const FILTER_CHUNKS = 16;
+
+/**
+ * Filter gradient on the wasm kernels: see FILTER_CHUNKS; the small-group kernels write one
+ * slot per item and sum the slots over images in order. Both give the same bits for any thread
+ * count.
  */
 export function wasmConvFilter(
   k: WasmKernels,
@@ -86,71 +180,33 @@ export function wasmConvFilter(
   x: Float32Array,
   dy: Float32Array,
   dw: Float32Array,
+  sh: Shuffles = NO_SHUFFLES,
 ): void {
   const p = plan(k, threads, s);
   const flags = flagsFor(s);
-  if (flags & FLAG_SMALL) {
-    smallConvFilter(k, p, s, x, dy, dw);
-    return;
-  }
-  const L = new Layout();
-  const px = L.alloc(x.length * 4);
-  const pdy = L.alloc(dy.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convFilter, flags);
-  // The partial of thread t sits at the start of its scratch block, before the kernel scratch.
-  const partBytes = Math.ceil((dw.length * 4) / 64) * 64;
-  const blocks = Array.from({ length: p.threads }, () => L.alloc(partBytes + wsBytes));
-  const f = L.commit(k.memory);
-  f.set(x, px >> 2);
-  f.set(dy, pdy >> 2);
-  const jobs = writeStaticConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-    ptrs: [px, pdy, 0, blocks[t]!],
-    ws: blocks[t]! + partBytes,
-  }));
-  execute(k, Op.convFilter, jobs);
-  const p0 = blocks[0]! >> 2;
-  for (let t = 1; t < blocks.length; t++) {
-    const pt = blocks[t]! >> 2;
-    for (let i = 0; i < dw.length; i++) f[p0 + i] = f[p0 + i]! + f[pt + i]!;
-  }
-  dw.set(f.subarray(p0, p0 + dw.length));
+  const small = (flags & FLAG_SMALL) !== 0;
+  // Small groups: one slot per item (threads claim items); else one partial per chunk.
+  const parts = small ? p.items : Math.min(p.items, FILTER_CHUNKS);
+  const t = Math.min(p.threads, parts);
+  withCall(k.heap, (c) => {
+    const partBytes = dw.length * 4;
+    const slots = c.scratch(parts * partBytes);
+    const ws = perThread(c, t, scratchBytes(k, s, Op.convFilter, flags));
+    const ptrs = [c.input(x), c.input(dy), 0, slots] as const;
+    const extra = small
+      ? tableSlots(c, s, flags, sh, [])
+      : tableSlots(c, s, flags, sh, [parts, partBytes]);
+    const jobs = writeConvJobs(k.memory, t, parts, s, flags, (i) => ({ ptrs, ws: ws[i]! }), extra);
+    execute(k, Op.convFilter, jobs);
+    const out = c.output(dw);
+    if (small) k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, out);
+    else k.exports.filterReduce(slots, 1, parts, dw.length, out);
+  });
 }
 
 /**
- * Filter gradient on the direct small-group kernels: threads claim items as they go (no thread
- * waits on a descheduled one), each item writes its own slot, and filterReduce sums the slots
- * over images in a fixed order, so the bits depend neither on timing nor on the thread count.
- */
-function smallConvFilter(
-  k: WasmKernels,
-  p: { items: number; threads: number },
-  s: Conv2DGeometry,
-  x: Float32Array,
-  dy: Float32Array,
-  dw: Float32Array,
-): void {
-  const L = new Layout();
-  const px = L.alloc(x.length * 4);
-  const pdy = L.alloc(dy.length * 4);
-  const slots = L.alloc(s.n * dw.length * 4);
-  const pdw = L.alloc(dw.length * 4);
-  const wsBytes = scratchBytes(k, s, Op.convFilter, FLAG_SMALL);
-  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(x, px >> 2);
-  f.set(dy, pdy >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, FLAG_SMALL, (t) => ({
-    ptrs: [px, pdy, 0, slots],
-    ws: ws[t]!,
-  }));
-  execute(k, Op.convFilter, jobs);
-  k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, pdw);
-  dw.set(f.subarray(pdw >> 2, (pdw >> 2) + dw.length));
-}
-
-/**
- * Input gradient on the wasm kernels (any stride): the direct small-group kernel, else GEMM +
- * col2im.
+ * Input gradient on the wasm kernels (any stride): the pointwise or direct small-group kernels,
+ * else GEMM + col2im.
  */
 export function wasmConvInput(
   k: WasmKernels,
@@ -159,22 +215,13 @@ export function wasmConvInput(
   dy: Float32Array,
   w: Float32Array,
   dx: Float32Array,
+  sh: Shuffles = NO_SHUFFLES,
 ): void {
-  const p = plan(k, threads, s);
-  const L = new Layout();
-  const pdy = L.alloc(dy.length * 4);
-  const pw = L.alloc(w.length * 4);
-  const pdx = L.alloc(dx.length * 4);
-  const flags = useSmallGroups(s, true) ? FLAG_SMALL : 0;
-  const wsBytes = scratchBytes(k, s, Op.convInput, flags);
-  const ws = Array.from({ length: p.threads }, () => L.alloc(wsBytes));
-  const f = L.commit(k.memory);
-  f.set(dy, pdy >> 2);
-  f.set(w, pw >> 2);
-  const jobs = writeConvJobs(k.memory, p.threads, p.items, s, flags, (t) => ({
-    ptrs: [pdy, pw, 0, pdx],
-    ws: ws[t]!,
-  }));
-  execute(k, Op.convInput, jobs);
-  dx.set(f.subarray(pdx >> 2, (pdx >> 2) + dx.length));
+  const flags = usePointwiseKernels(s) ? FLAG_POINTWISE : useSmallGroups(s, true) ? FLAG_SMALL : 0;
+  runItems(k, threads, s, Op.convInput, flags, sh, (c) => [
+    c.input(dy),
+    c.input(w),
+    0,
+    c.output(dx),
+  ]);
 }

@@ -1,50 +1,32 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
 import type { WasmMemory } from './api.js';
 
-/** Job blocks (one per thread) live below DATA_BASE; offset 0 stays unused so 0 means "none". */
+/**
+ * Job blocks (one per thread) live below the heap (heap.ts: HEAP_BASE); offset 0 stays unused
+ * so that 0 means "none".
+ */
 export const JOB_BASE = 1024;
 /** The shared item counter of threaded conv jobs. */
 const COUNTER = 512;
 const JOB_BYTES = 128;
-const DATA_BASE = 65536;
 
 /** Kernel entry points, in the order the worker source lists them. */
-export const Op = { convForward: 0, convFilter: 1, convInput: 2, sgemm: 3 } as const;
+export const Op = { convForward: 0, convFilter: 1, convInput: 2, sgemm: 3, norm: 4 } as const;
 /** One of the Op values. */
 export type OpCode = (typeof Op)[keyof typeof Op];
 
-/** Flag slot bit: allow the direct 1×1 kernels (see policy.ts). */
-export const FLAG_DIRECT = 1;
 /** Flag slot bit: forbid the implicit-GEMM stride-1 kernels (im2col instead). */
 export const FLAG_NO_IMPLICIT = 2;
 /** Flag slot bit: use the direct small-group kernels (see policy.ts); overrides the others. */
 export const FLAG_SMALL = 4;
+/** Flag slot bit: use the 1×1 kernels with channel tables (slots 27–28); overrides the others. */
+export const FLAG_POINTWISE = 8;
+/** Flag slot bit: forward conv by Winograd F(2×2, 3×3), transformed filters at slot 27. */
+export const FLAG_WINOGRAD = 16;
 
 /** The job block of thread t. */
 export function jobAt(t: number): number {
   return JOB_BASE + t * JOB_BYTES;
-}
-
-/**
- * A bump allocator over the shared memory for one call. Each call lays out its buffers from the
- * same base, so the memory grows to the largest call seen and is then reused.
- */
-export class Layout {
-  private top = DATA_BASE;
-
-  /** Byte offset of a fresh 64-byte aligned block. */
-  alloc(bytes: number): number {
-    const p = this.top;
-    this.top = p + Math.ceil(bytes / 64) * 64;
-    return p;
-  }
-
-  /** Grows memory to hold everything allocated so far and returns a fresh float view. */
-  commit(memory: WasmMemory): Float32Array {
-    const have = memory.buffer.byteLength;
-    if (this.top > have) memory.grow(Math.ceil((this.top - have) / 65536));
-    return new Float32Array(memory.buffer);
-  }
 }
 
 /**
@@ -61,10 +43,11 @@ export function writeConvJob(
   ws: number,
   flags: number,
   counter = 0,
+  extra: readonly number[] = [],
 ): void {
   const shape = [s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.outH, s.outW, s.strideH, s.strideW];
   const rest = [s.padTop, s.padLeft, s.dilationH, s.dilationW, s.groups];
-  new Int32Array(memory.buffer, job, 25).set([
+  new Int32Array(memory.buffer, job, 25 + extra.length).set([
     i0,
     i1,
     ...shape,
@@ -74,6 +57,7 @@ export function writeConvJob(
     flags,
     counter,
     s.n,
+    ...extra,
   ]);
 }
 
@@ -85,7 +69,9 @@ export interface ThreadArgs {
 
 /**
  * Writes one job block per thread for items [0, items): one thread takes them all; several
- * share a counter (reset here) and claim items one at a time. Returns the job offsets.
+ * share a counter (reset here) and claim items one at a time. Which thread takes which item
+ * then depends on timing, so every item must be computed whole by whichever thread claims it
+ * (no item's result may depend on another's). `extra` fills slots 25 on. Returns the job offsets.
  */
 export function writeConvJobs(
   memory: WasmMemory,
@@ -94,36 +80,17 @@ export function writeConvJobs(
   s: Conv2DGeometry,
   flags: number,
   perThread: (t: number) => ThreadArgs,
+  extra: readonly number[] = [],
 ): number[] {
   const counter = threads > 1 ? COUNTER : 0;
   if (counter) new Int32Array(memory.buffer, COUNTER, 1)[0] = 0;
   const jobs: number[] = [];
   for (let t = 0; t < threads; t++) {
     const a = perThread(t);
-    writeConvJob(memory, jobAt(t), 0, items, s, a.ptrs, a.ws, flags, counter);
+    writeConvJob(memory, jobAt(t), 0, items, s, a.ptrs, a.ws, flags, counter, extra);
     jobs.push(jobAt(t));
   }
   return jobs;
-}
-
-/**
- * Like {@link writeConvJobs} but each thread gets a fixed, contiguous range of items and no
- * shared counter. Used where threads reduce into partials (the filter gradient): a fixed split
- * makes every sum, and so every training run, bit-for-bit reproducible.
- */
-export function writeStaticConvJobs(
-  memory: WasmMemory,
-  threads: number,
-  items: number,
-  s: Conv2DGeometry,
-  flags: number,
-  perThread: (t: number) => ThreadArgs,
-): number[] {
-  return splitRange(items, threads).map(([i0, i1], t) => {
-    const a = perThread(t);
-    writeConvJob(memory, jobAt(t), i0, i1, s, a.ptrs, a.ws, flags, 0);
-    return jobAt(t);
-  });
 }
 
 /** Splits [0, items) into at most `parts` contiguous, nearly equal ranges. */
@@ -133,4 +100,29 @@ export function splitRange(items: number, parts: number): [number, number][] {
   for (let i = 0; i < t; i++)
     out.push([Math.floor((items * i) / t), Math.floor((items * (i + 1)) / t)]);
   return out;
+}
+
+/**
+ * Writes one batch-norm job block per thread (slots as normJob in assembly/index.as): the
+ * threads claim channels from a shared counter (reset here) when there are several. Returns the
+ * job offsets.
+ */
+export function writeNormJobs(
+  memory: WasmMemory,
+  threads: number,
+  kind: number,
+  dims: readonly [number, number, number],
+  ptrs: readonly number[],
+  eps: number,
+): number[] {
+  const counter = threads > 1 ? COUNTER : 0;
+  if (counter) new Int32Array(memory.buffer, COUNTER, 1)[0] = 0;
+  const [n, c, plane] = dims;
+  const slots = [kind, 0, c, counter, n, c, plane, ...ptrs];
+  while (slots.length < 16) slots.push(0);
+  return Array.from({ length: threads }, (_, t) => {
+    new Int32Array(memory.buffer, jobAt(t), 16).set(slots);
+    new Float64Array(memory.buffer, jobAt(t) + 64, 1)[0] = eps;
+    return jobAt(t);
+  });
 }

@@ -1,4 +1,5 @@
 import { type WasmMemory, type WasmModule, wasmApi } from './api.js';
+import { WasmHeap } from './heap.js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
 
 /** The functions the kernel module exports; each takes the byte offset of a job block. */
@@ -7,12 +8,32 @@ export interface KernelExports {
   convFilter(job: number): void;
   convInput(job: number): void;
   sgemm(job: number): void;
+  /** Training batch norm over channels, as a thread job (assembly/index.as: normJob). */
+  normJob(job: number): void;
   /** Bytes of per-thread GEMM packing scratch. */
   gemmScratchBytes(): number;
   /** Per-thread scratch bytes of conv `op` (0 forward, 1 filter, 2 input) for the job's shape. */
   convScratchBytes(job: number, op: number): number;
   /** Sums the small-group filter gradient's per-item slots, over images in order, into `out`. */
   filterReduce(slots: number, groups: number, batch: number, slotFloats: number, out: number): void;
+  /** Winograd's transformed filters U[g][ξ][co][ci] of w (assembly/winograd.as). */
+  winogradFilter(w: number, groups: number, coutG: number, cinG: number, u: number): void;
+  /** o = a op b over n floats (op 0 +, 1 −, 2 ×, 3 ÷; assembly/elementwise.as). */
+  ewBinary(op: number, a: number, b: number, o: number, n: number): void;
+  /** In place v = v·scale[ch] + shift[ch] (float64 [c]) per plane of [n, c, plane], then ReLU if relu ≠ 0. */
+  ewAffine(
+    v: number,
+    n: number,
+    c: number,
+    plane: number,
+    scale: number,
+    shift: number,
+    relu: number,
+  ): void;
+  /** o = max(x, 0) over n floats, NaN kept. */
+  ewRelu(x: number, o: number, n: number): void;
+  /** o = x > 0 ? 1 : 0 over n floats. */
+  ewStep(x: number, o: number, n: number): void;
   /** Training batch norm of x [n, c, plane] (assembly/norm.as); every argument a byte offset. */
   bnTrain(
     x: number,
@@ -41,13 +62,35 @@ export interface KernelExports {
     plane: number,
     eps: number,
   ): void;
+  /** bnTrain with ReLU applied to y in the same pass (assembly/norm.as). */
+  bnReluTrain: KernelExports['bnTrain'];
+  /** Gradient of bnReluTrain from its output y: bnTrainGrad of dy masked by y > 0. */
+  bnReluTrainGrad(
+    dy: number,
+    y: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    variance: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    n: number,
+    c: number,
+    plane: number,
+    eps: number,
+  ): void;
 }
 
-/** The compiled module (shareable with workers), its shared memory and this thread's instance. */
+/**
+ * The compiled module (shareable with workers), its shared memory, this thread's instance, and
+ * the allocator of that memory (tensors and kernel scratch live in it).
+ */
 export interface WasmKernels {
   module: WasmModule;
   memory: WasmMemory;
   exports: KernelExports;
+  heap: WasmHeap;
 }
 
 /** Wasm32 limit: 4 GiB. Shared memories must declare a maximum; only address space is reserved. */
@@ -74,7 +117,8 @@ export function loadWasmKernels(): WasmKernels | null {
     const module = new wasmApi.Module(decodeBase64(KERNELS_WASM_BASE64));
     const memory = new wasmApi.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const instance = new wasmApi.Instance(module, { env: { memory } });
-    cached = { module, memory, exports: instance.exports as unknown as KernelExports };
+    const exports = instance.exports as unknown as KernelExports;
+    cached = { module, memory, exports, heap: new WasmHeap(memory) };
   } catch {
     cached = null;
   }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { dispatch } from './dispatch.js';
+import { CONTROL_WORDS, JobCaller } from './dispatch.js';
 import type { OpCode } from './layout.js';
 import type { WasmKernels } from './module.js';
 import { WORKER_SOURCE } from './worker-source.js';
@@ -20,8 +20,11 @@ const READY_TIMEOUT_MS = 10_000;
  */
 export class ThreadPool {
   private readonly helpers: Helper[] = [];
+  private readonly caller: JobCaller;
 
-  private constructor(private readonly k: WasmKernels) {}
+  private constructor(k: WasmKernels) {
+    this.caller = new JobCaller(k, this.helpers);
+  }
 
   /** A pool with `size − 1` helpers, or null where workers or Atomics.wait are unavailable. */
   static create(k: WasmKernels, size: number): ThreadPool | null {
@@ -33,10 +36,10 @@ export class ThreadPool {
     const pool = new ThreadPool(k);
     try {
       for (let i = 1; i < size; i++) {
-        const ctl = new Int32Array(new SharedArrayBuffer(6 * 4));
+        const ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
         const worker = new wt.Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { module: k.module, memory: k.memory, ctl: ctl.buffer },
+          workerData: { module: k.module, memory: k.memory, ctl: ctl.buffer, seed: i * 7919 },
         });
         worker.unref();
         pool.helpers.push({ worker, ctl, seq: 0 });
@@ -57,9 +60,19 @@ export class ThreadPool {
     return this.helpers.length + 1;
   }
 
+  /** Test hook: see JobCaller.setJitter. */
+  setJitter(us: number): void {
+    this.caller.setJitter(us);
+  }
+
+  /** Jobs taken back from helpers that had not woken (see JobCaller). */
+  get takenBack(): number {
+    return this.caller.takenBack;
+  }
+
   /** Runs op on each job block: jobs[0] here, the rest on helpers; returns when all are done. */
   run(op: OpCode, jobs: readonly number[]): void {
-    dispatch(this.k, this.helpers, op, jobs);
+    this.caller.run(op, jobs);
   }
 
   /** Terminates the helpers. */

@@ -11,6 +11,10 @@ export interface KernelThreads {
   /** Threads, the calling one included. */
   readonly size: number;
   run(op: OpCode, jobs: readonly number[]): void;
+  /** Test hook: each thread sleeps up to `us` µs before each job (see JobCaller.setJitter). */
+  setJitter(us: number): void;
+  /** Jobs taken back from helpers that had not woken (see JobCaller). */
+  readonly takenBack: number;
   close(): void;
 }
 

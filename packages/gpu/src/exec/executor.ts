@@ -64,6 +64,11 @@ export class Executor {
   private usedChunks: Chunk[] = [];
   private allChunks = 0;
   private profiler: Profiler | null = null;
+  /**
+   * While per-kernel timing runs: the name its dispatches are timed under instead of their
+   * program key (the profiler sets the contract kernel's name).
+   */
+  timingLabel: string | null = null;
   private align: number;
   readonly stats: ExecStats = { dispatches: 0, submits: 0, pipelines: 0, uniformChunks: 0 };
 
@@ -202,6 +207,17 @@ export class Executor {
     return table;
   }
 
+  /**
+   * Starts per-kernel timing at once (what was queued before is submitted first, untimed by
+   * kernel); `kernelTimes(false)` ends it and returns the table. False without timestamp queries.
+   */
+  startKernelTimes(): boolean {
+    if (!this.enableProfiling()) return false;
+    this.flush();
+    this.profiler!.byKernel = new Map();
+    return true;
+  }
+
   /** Nanoseconds of compute-pass time measured since the last call (waits for the read-backs). */
   async profiledNs(): Promise<number> {
     const p = this.profiler;
@@ -299,7 +315,7 @@ export class Executor {
     this.queued++;
     this.stats.dispatches++;
     if (this.profiler?.byKernel) {
-      this.profiler.lastKey = p.key;
+      this.profiler.lastKey = this.timingLabel ?? p.key;
       this.flush();
     } else if (this.queued >= MAX_DISPATCHES || this.pendingBytes() >= MAX_PENDING_BYTES)
       this.flush();

@@ -1,4 +1,14 @@
-import { batchNorm, ones, type Shape, type Tensor, type Variable, zeros } from '@igcnet/tensor';
+import {
+  batchNorm,
+  batchNormRelu,
+  ones,
+  relu,
+  type Shape,
+  type Tensor,
+  type Variable,
+  zeros,
+} from '@igcnet/tensor';
+import { layersFlags } from '../flags.js';
 import { Module } from '../module/module.js';
 import { assertPositiveInt } from './geometry.js';
 import { type StatsReducer, syncBatchNorm } from './sync_batchnorm.js';
@@ -67,6 +77,28 @@ export class BatchNorm2d extends Module {
       momentum: this.momentum,
       eps: this.eps,
     });
+  }
+
+  /**
+   * relu(forward(x)): what a BN followed by a ReLU computes. In training mode it is one
+   * `batchNormRelu` (one fused kernel forward and one backward, where the backend has them);
+   * synchronised BN, eval mode, or `IGCNET_FUSE_BN_RELU=0` run the two apart. `Sequential` and
+   * `BasicBlock` call it for every BN → ReLU pair.
+   */
+  forwardRelu(x: Tensor): Tensor {
+    if (this.training && !this.sync && layersFlags.get('fuseBnRelu')) {
+      return batchNormRelu(x, this.weight, this.bias, {
+        training: true,
+        runningMean: this.runningMean,
+        runningVar: this.runningVar,
+        momentum: this.momentum,
+        eps: this.eps,
+      });
+    }
+    const y = this.forward(x);
+    const r = relu(y);
+    y.dispose();
+    return r;
   }
 
   protected override inferShape(input: Shape): Shape {

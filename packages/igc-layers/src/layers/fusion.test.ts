@@ -4,6 +4,10 @@ import {
   getBackend,
   type KernelName,
   memory,
+  mul,
+  type Profile,
+  profile,
+  Random,
   randomNormal,
   randomUniform,
   relu,
@@ -12,7 +16,8 @@ import {
   tidy,
   valueAndGrads,
 } from '@igcnet/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { layersFlags } from '../flags.js';
 import { IGCConv } from '../igc/igc_conv.js';
 import type { Module } from '../module/module.js';
 import { maxAbs, maxAbsDiff } from '../test_util.js';
@@ -173,5 +178,95 @@ describe('inference fusion of conv → BN (→ ReLU)', () => {
       ...ref.grads,
     ]);
     seq.dispose();
+  });
+});
+
+describe('training fusion of BN → ReLU', () => {
+  afterEach(() => layersFlags.set('fuseBnRelu', undefined));
+
+  const calls = (p: Profile, name: string): number =>
+    p.kernels.find((k) => k.name === name)?.calls ?? 0;
+
+  /** One recorded step of `model` (loss Σ y·w), profiled: value, gradients, running stats. */
+  async function step(model: Module, x: Tensor, w: Tensor) {
+    const params = model.parameters();
+    const p = await profile(() => valueAndGrads(() => sum(mul(model.forward(x), w)), params));
+    const running = model.namedBuffers().map(([, b]) => b.dataSync().slice());
+    const out = [p.result.value, ...p.result.grads].map((t) => t.dataSync().slice());
+    dispose([p.result.value, ...p.result.grads]);
+    return { p, out, running };
+  }
+
+  function expectSame(a: ArrayLike<number>[], b: ArrayLike<number>[], what: string): void {
+    expect(a.length).toBe(b.length);
+    a.forEach((v, i) => {
+      expect(
+        Array.from(v).some((e) => e !== 0),
+        `${what} ${i} is not all zeros`,
+      ).toBe(true);
+      // The CPU's fused kernels give the unfused kernels' bits.
+      expect(Array.from(v), `${what} ${i}`).toEqual(Array.from(b[i]!));
+    });
+  }
+
+  it('Sequential runs each BN → ReLU as one kernel forward and one backward, same numbers', async () => {
+    const make = () => {
+      const rng = new Random(9);
+      const seq = new Sequential(
+        new Conv2d(4, 6, { kernelSize: 3, padding: 1, rng }),
+        bn(6),
+        new ReLU(),
+        new IGCConv(6, 6, { primaryPartitions: 3, rng }),
+        bn(6),
+        new ReLU(),
+        new Conv2d(6, 8, { kernelSize: 1, rng }),
+        bn(8),
+      );
+      randomizeBn(seq, 50);
+      return seq;
+    };
+    const x = randomNormal([3, 4, 5, 5], { seed: 5 });
+    const w = randomNormal([3, 8, 5, 5], { seed: 6 });
+    const a = make();
+    const fused = await step(a, x, w);
+    expect(calls(fused.p, 'BatchNormReluTrain')).toBe(2);
+    expect(calls(fused.p, 'BatchNormReluTrainGrad')).toBe(2);
+    expect(calls(fused.p, 'BatchNormTrain')).toBe(1);
+    expect(calls(fused.p, 'BatchNormTrainGrad')).toBe(1);
+    for (const k of ['Relu', 'Step']) expect(calls(fused.p, k), k).toBe(0);
+    layersFlags.set('fuseBnRelu', false);
+    const b = make();
+    const apart = await step(b, x, w);
+    expect(calls(apart.p, 'BatchNormReluTrain')).toBe(0);
+    expect(calls(apart.p, 'BatchNormTrain')).toBe(3);
+    expect(calls(apart.p, 'Relu')).toBe(2);
+    expect(calls(apart.p, 'Step')).toBe(2);
+    expect(apart.p.calls).toBeGreaterThan(fused.p.calls);
+    expectSame(fused.out, apart.out, 'value and gradients');
+    expectSame(fused.running, apart.running, 'running statistics');
+    dispose([x, w]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('BasicBlock fuses BN1 → ReLU; BN2 and the shortcut BN stay apart', async () => {
+    const block = new BasicBlock({
+      conv1: new IGCConv(8, 16, { primaryPartitions: 4, stride: 2 }),
+      bn1: bn(16),
+      conv2: new IGCConv(16, 16, { primaryPartitions: 4 }),
+      bn2: bn(16),
+      shortcut: new Projection(8, 16, { stride: 2, groups: 4 }),
+    });
+    const x = randomNormal([2, 8, 6, 6], { seed: 7 });
+    const w = randomNormal([2, 16, 3, 3], { seed: 8 });
+    const before = memory().numTensors;
+    const { p } = await step(block, x, w);
+    expect(calls(p, 'BatchNormReluTrain')).toBe(1);
+    expect(calls(p, 'BatchNormTrain')).toBe(2);
+    // The ReLU after the shortcut's addition.
+    expect(calls(p, 'Relu')).toBe(1);
+    expect(memory().numTensors).toBe(before);
+    dispose([x, w]);
+    block.dispose();
   });
 });

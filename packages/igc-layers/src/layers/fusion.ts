@@ -1,7 +1,8 @@
 /**
  * Inference fusion: a conv followed by BN in eval mode (and ReLU) runs as one `fusedConv2d`, so a
  * backend can apply BN and ReLU in the conv's epilogue (WebGPU: one dispatch instead of four or
- * more). In training mode BN needs batch statistics and nothing is fused.
+ * more). In training mode BN needs the conv's whole output for its batch statistics, so the conv
+ * stays apart and BN + ReLU fuse instead (`BatchNorm2d.forwardRelu`, `batchNormRelu`).
  */
 import type { InferenceBatchNorm, Tensor } from '@igcnet/tensor';
 import type { Module } from '../module/module.js';

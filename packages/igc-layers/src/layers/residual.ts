@@ -101,17 +101,17 @@ export class BasicBlock extends Module {
     return out;
   }
 
-  /** relu?(bn(conv(x))): one fused conv when BN is in eval mode. */
+  /**
+   * relu?(bn(conv(x))): one fused conv when BN is in eval mode; in training BN and ReLU fuse
+   * (`BatchNorm2d.forwardRelu`).
+   */
   private unit(conv: Module, bn: BatchNorm2d, x: Tensor, withRelu: boolean): Tensor {
     if (fusableBn(conv, bn) && isFusableConv(conv))
       return conv.forwardFused(x, { bn, relu: withRelu });
     const c = conv.forward(x);
-    const y = bn.forward(c);
+    const y = withRelu ? bn.forwardRelu(c) : bn.forward(c);
     c.dispose();
-    if (!withRelu) return y;
-    const r = relu(y);
-    y.dispose();
-    return r;
+    return y;
   }
 
   protected override traceChildren(input: Shape, visit: TraceVisitor, path: string): Shape {

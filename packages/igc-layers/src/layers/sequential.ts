@@ -1,5 +1,6 @@
 import type { Tensor } from '@igcnet/tensor';
 import { Module } from '../module/module.js';
+import { BatchNorm2d } from './batchnorm2d.js';
 import { fusableBn, isFusableConv, isRelu } from './fusion.js';
 
 /**
@@ -41,7 +42,8 @@ export class Sequential extends Module {
 
   /**
    * Frees each intermediate as soon as the next one is computed, so no scope is needed. A conv
-   * followed by a BN in eval mode (and a ReLU) runs as one fused conv.
+   * followed by a BN in eval mode (and a ReLU) runs as one fused conv; any other BN followed by a
+   * ReLU runs as one `BatchNorm2d.forwardRelu` (fused for training).
    */
   forward(x: Tensor): Tensor {
     let y = x;
@@ -54,6 +56,9 @@ export class Sequential extends Module {
         const relu = isRelu(items[i + 2]);
         next = m.forwardFused(y, { bn, relu });
         i += relu ? 2 : 1;
+      } else if (m instanceof BatchNorm2d && isRelu(items[i + 1])) {
+        next = m.forwardRelu(y);
+        i += 1;
       } else {
         next = m.forward(y);
       }

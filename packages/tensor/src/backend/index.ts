@@ -20,6 +20,8 @@ export type {
   Backend,
   BackendLimits,
   BackendMemory,
+  DeviceTime,
+  DeviceTimer,
   KernelArgs,
   KernelImpl,
   KernelTable,

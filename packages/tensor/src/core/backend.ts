@@ -66,6 +66,30 @@ export interface BackendLimits {
   maxBufferBytes: number;
 }
 
+/** Device time of the work attributed to one label (a kernel name), for `profile`. */
+export interface DeviceTime {
+  ms: number;
+  /** Device passes (WebGPU: dispatches) timed under the label. */
+  passes: number;
+}
+
+/**
+ * Device-side timing for the profiler, on backends whose kernels only queue work (WebGPU with
+ * timestamp queries). The engine labels each kernel call; the backend attributes the device time
+ * of the work queued under a label to it.
+ */
+export interface DeviceTimer {
+  /**
+   * Starts timing; returns false when the device cannot (no timestamp queries), and then the
+   * profile reports host times only. May serialise work (one pass per dispatch) while it runs.
+   */
+  start(): boolean;
+  /** Work queued from now on belongs to `label`; null ends the label. */
+  label(label: string | null): void;
+  /** Submits queued work, waits for its timings, stops timing and returns them per label. */
+  stop(): Promise<Map<string, DeviceTime>>;
+}
+
 /**
  * The backend contract: storage plus a set of kernels. `@igcnet/tensor` runs every op through
  * it; `BACKENDS.md` in this package walks through writing one.
@@ -131,6 +155,8 @@ export interface Backend {
   readonly limits?: BackendLimits;
   /** Submits queued work, if the backend queues any (the trainer calls it once per step). */
   flush?(): void;
+  /** Device-side kernel timing for `profile`, where the backend queues work and can time it. */
+  readonly deviceTimer?: DeviceTimer;
   /** Releases every resource; the backend is unusable afterwards. `removeBackend` calls it. */
   dispose?(): void;
 }

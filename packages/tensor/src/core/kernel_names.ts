@@ -377,6 +377,42 @@ export interface KernelDefs {
     outputs: TensorInfo;
   };
 
+  /**
+   * BatchNormTrain followed by ReLU in one kernel, for training: y = relu(γ·(x − mean)/√(var +
+   * eps) + β) with the batch mean and biased variance, which it returns too (as BatchNormTrain).
+   * y equals Relu of BatchNormTrain's y: NaN stays NaN, −0 and negatives become +0. Lets a
+   * backend normalise and clamp in one pass over x instead of two. Optional: `batchNormRelu`
+   * runs BatchNormTrain then Relu on a backend that lacks it. The kit checks y, mean and variance
+   * against a float64 reference, y against that composition, and the gradient (through
+   * BatchNormReluTrainGrad) against finite differences.
+   */
+  BatchNormReluTrain: {
+    inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+    attrs: { eps: number };
+    outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
+  };
+  /**
+   * Gradient of BatchNormReluTrain, in one kernel: BatchNormTrainGrad of dz for the batch `mean`
+   * and biased `variance` it returned, where dz = dy where y > 0 and 0 elsewhere (y is its
+   * output: y > 0 exactly where the ReLU passed its input). Outputs dx, dγ and dβ. Where y ≤ 0
+   * (or NaN) dz is 0 even for a non-finite dy, as PyTorch's threshold backward; the composition
+   * dy·Step(y) would give NaN there. Optional: the gradient of BatchNormReluTrain runs
+   * Step, Mul and BatchNormTrainGrad on a backend that lacks it. The kit checks it against a
+   * float64 reference (with a masked-out ∞ in dy) and against that composition.
+   */
+  BatchNormReluTrainGrad: {
+    inputs: {
+      dy: TensorInfo;
+      y: TensorInfo;
+      x: TensorInfo;
+      gamma: TensorInfo;
+      mean: TensorInfo;
+      variance: TensorInfo;
+    };
+    attrs: { eps: number };
+    outputs: readonly [TensorInfo, TensorInfo, TensorInfo];
+  };
+
   // ---- Classification (float32 unless stated, along the last axis) ------------------------------
   /**
    * Softmax along the last axis (rank ≥ 1: checked), computed stably: each row shifted by its
@@ -512,6 +548,8 @@ const KERNELS = {
   BatchNormTrain: { mutates: [] },
   BatchNormTrainGrad: { mutates: [] },
   BatchNormInfer: { mutates: [] },
+  BatchNormReluTrain: { mutates: [] },
+  BatchNormReluTrainGrad: { mutates: [] },
   Softmax: { mutates: [] },
   LogSoftmax: { mutates: [] },
   SoftmaxCrossEntropy: { mutates: [] },

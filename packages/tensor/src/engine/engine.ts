@@ -6,7 +6,7 @@
 import { kernelInputList, kernelOutputList } from '../backend/kernels.js';
 import type { Backend } from '../core/backend.js';
 import { BYTES_PER_ELEMENT, type DType, type TypedArray } from '../core/dtype.js';
-import type { KernelAttrs, KernelInputs, KernelName } from '../core/kernel_names.js';
+import type { KernelAttrs, KernelInputs, KernelName, KernelOutputs } from '../core/kernel_names.js';
 import { fmtShape, type Shape, sizeOf } from '../core/shape.js';
 import { installTensorHooks, Tensor } from '../core/tensor.js';
 import type { DataId, TensorInfo } from '../core/tensor_info.js';
@@ -96,8 +96,21 @@ export interface MemoryInfo {
   backendBytes: number;
 }
 
+/**
+ * @internal What the profiler hears from the engine: every kernel call with its host time and
+ * the bytes of its inputs and outputs, and every new storage (for the peak).
+ */
+export interface KernelObserver {
+  kernel(name: string, ms: number, bytesIn: number, bytesOut: number, backend: Backend): void;
+  /** Bytes of live storage (every backend) after a new storage was counted. */
+  allocated(liveBytes: number): void;
+}
+
 class Engine {
   private data = new Map<DataId, DataEntry>();
+  /** Bytes of live storage on every backend. */
+  private liveBytes = 0;
+  private observers: KernelObserver[] = [];
   private liveTensors = new Map<Backend, number>();
   private scopes: Scope[] = [];
   /** The tape being recorded, or null. Nested recordings share one tape. */
@@ -148,7 +161,11 @@ class Engine {
   private incRef(dataId: DataId, bytes: number, backend: Backend): void {
     const e = this.data.get(dataId);
     if (e) e.refs++;
-    else this.data.set(dataId, { refs: 1, bytes, backend });
+    else {
+      this.data.set(dataId, { refs: 1, bytes, backend });
+      this.liveBytes += bytes;
+      for (const o of this.observers) o.allocated(this.liveBytes);
+    }
   }
 
   private decRef(dataId: DataId): void {
@@ -156,8 +173,31 @@ class Engine {
     if (!e) return;
     if (--e.refs === 0) {
       this.data.delete(dataId);
+      this.liveBytes -= e.bytes;
       e.backend.disposeData(dataId);
     }
+  }
+
+  /** Bytes of live storage on every backend. */
+  totalBytes(): number {
+    return this.liveBytes;
+  }
+
+  /** @internal Starts telling `o` about kernel calls and allocations (the profiler). */
+  addObserver(o: KernelObserver): void {
+    this.observers.push(o);
+  }
+
+  /** @internal Stops telling `o`; returns whether it was listening. */
+  removeObserver(o: KernelObserver): boolean {
+    const i = this.observers.indexOf(o);
+    if (i >= 0) this.observers.splice(i, 1);
+    return i >= 0;
+  }
+
+  /** @internal How many observers listen (tests check that profiling leaves none behind). */
+  observerCount(): number {
+    return this.observers.length;
   }
 
   /** Number of tensors sharing a storage. */
@@ -252,7 +292,19 @@ class Engine {
     if (!impl) {
       throw new Error(`Kernel '${name}' is not implemented by backend '${backend.name}'`);
     }
-    const out = impl({ inputs: inputs as unknown as KernelInputs<K>, attrs, backend });
+    const args = { inputs: inputs as unknown as KernelInputs<K>, attrs, backend };
+    let out: KernelOutputs<K>;
+    if (this.observers.length === 0) out = impl(args);
+    else {
+      backend.deviceTimer?.label(name);
+      const t0 = performance.now();
+      try {
+        out = impl(args);
+      } finally {
+        backend.deviceTimer?.label(null);
+      }
+      this.observeKernel(name, performance.now() - t0, flat, kernelOutputList(out), backend);
+    }
     const infos = kernelOutputList(out);
     this.checkFresh(name, backend, infos);
     const outputs = infos.map((info) => this.makeTensor(info, backend));
@@ -273,6 +325,20 @@ class Engine {
         );
       }
     });
+  }
+
+  private observeKernel(
+    name: string,
+    ms: number,
+    inputs: readonly Tensor[],
+    outputs: readonly TensorInfo[],
+    backend: Backend,
+  ): void {
+    let bytesIn = 0;
+    for (const t of inputs) bytesIn += t.size * BYTES_PER_ELEMENT;
+    let bytesOut = 0;
+    for (const o of outputs) bytesOut += sizeOf(o.shape) * BYTES_PER_ELEMENT;
+    for (const o of this.observers) o.kernel(name, ms, bytesIn, bytesOut, backend);
   }
 
   /** A tensor sharing `x`'s storage with another shape (reshape moves no data). */

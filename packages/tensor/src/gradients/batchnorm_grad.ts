@@ -1,6 +1,6 @@
 import type { Tensor } from '../core/tensor.js';
 import { ENGINE, registerGradient } from '../engine/engine.js';
-import { add, div, mul, sqrt, sub } from '../ops/elementwise.js';
+import { add, div, mul, sqrt, step, sub } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { sum } from '../ops/reduction.js';
 
@@ -20,6 +20,32 @@ registerGradient('BatchNormTrain', ([dy], { x, gamma }, [, mean, variance], { ep
 });
 
 registerGradient('BatchNormTrainGrad', () => ({}));
+
+// One kernel where the backend has it; else the ReLU mask (Step, Mul) and BatchNormTrainGrad.
+registerGradient('BatchNormReluTrain', ([dy], { x, gamma }, [y, mean, variance], { eps }) => {
+  let outs: Tensor[];
+  if (ENGINE.backend().kernels.BatchNormReluTrainGrad !== undefined) {
+    outs = ENGINE.runKernel(
+      'BatchNormReluTrainGrad',
+      { dy: dy!, y: y!, x, gamma, mean: mean!, variance: variance! },
+      { eps },
+    );
+  } else {
+    const mask = step(y!);
+    const dz = mul(dy!, mask);
+    mask.dispose();
+    outs = ENGINE.runKernel(
+      'BatchNormTrainGrad',
+      { dy: dz, x, gamma, mean: mean!, variance: variance! },
+      { eps },
+    );
+    dz.dispose();
+  }
+  const [dx, dgamma, dbeta] = outs as [Tensor, Tensor, Tensor];
+  return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
+});
+
+registerGradient('BatchNormReluTrainGrad', () => ({}));
 
 registerGradient('BatchNormInfer', ([dy], { x, gamma, mean: m, variance }, _out, { eps }) => {
   const { axes, bshape } = bnAxes(x);

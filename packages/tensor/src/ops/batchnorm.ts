@@ -2,7 +2,7 @@ import { fmtShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import type { Variable } from '../core/variable.js';
 import { ENGINE } from '../engine/engine.js';
-import { add, mul } from './elementwise.js';
+import { add, mul, relu } from './elementwise.js';
 import { assertFloat, assertTensor, run } from './util.js';
 
 /** Options of `batchNorm`. */
@@ -26,7 +26,70 @@ export interface BatchNormOptions {
  * variance for the running variance (as PyTorch). In inference it uses the running statistics.
  */
 export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, opts: BatchNormOptions): Tensor {
-  const op = 'batchNorm';
+  const { eps, momentum } = checkBatchNorm('batchNorm', x, gamma, beta, opts);
+  if (!opts.training) {
+    return run(
+      'BatchNormInfer',
+      { x, gamma, beta, mean: opts.runningMean!, variance: opts.runningVar! },
+      { eps },
+    );
+  }
+  const outs = ENGINE.runKernel('BatchNormTrain', { x, gamma, beta }, { eps });
+  return withRunningUpdate(outs, x, opts, momentum);
+}
+
+/**
+ * relu(batchNorm(x, gamma, beta, opts)), the pair every conv → BN → ReLU of a network ends in. In
+ * training it runs the fused `BatchNormReluTrain` kernel where the backend has it (one pass
+ * instead of two forward, and one kernel instead of three backward: see `BatchNormReluTrainGrad`),
+ * and BatchNormTrain then Relu where it does not; the values agree either way, and the running
+ * statistics move as `batchNorm` moves them. In inference it is BatchNormInfer then Relu (a conv
+ * before it fuses both through `fusedConv2d`).
+ */
+export function batchNormRelu(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  opts: BatchNormOptions,
+): Tensor {
+  const { eps, momentum } = checkBatchNorm('batchNormRelu', x, gamma, beta, opts);
+  if (!opts.training || ENGINE.backend().kernels.BatchNormReluTrain === undefined) {
+    const y = batchNorm(x, gamma, beta, opts);
+    const r = relu(y);
+    y.dispose();
+    return r;
+  }
+  const outs = ENGINE.runKernel('BatchNormReluTrain', { x, gamma, beta }, { eps });
+  return withRunningUpdate(outs, x, opts, momentum);
+}
+
+/** Moves the running statistics toward a training kernel's batch statistics; returns its y. */
+function withRunningUpdate(
+  outs: Tensor[],
+  x: Tensor,
+  opts: BatchNormOptions,
+  momentum: number,
+): Tensor {
+  const [y, bMean, bVar] = outs as [Tensor, Tensor, Tensor];
+  const count = x.size / x.shape[1]!;
+  const { runningMean, runningVar } = opts;
+  ENGINE.noGrad(() => {
+    if (runningMean) movingAverage(runningMean, bMean, 1 - momentum, momentum);
+    if (runningVar) movingAverage(runningVar, bVar, 1 - momentum, (momentum * count) / (count - 1));
+  });
+  bMean.dispose();
+  bVar.dispose();
+  return y;
+}
+
+/** Checks batch-norm arguments for `op`; returns eps and momentum with their defaults. */
+function checkBatchNorm(
+  op: string,
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  opts: BatchNormOptions,
+): { eps: number; momentum: number } {
   assertTensor(x, op, 'x');
   assertTensor(gamma, op, 'gamma');
   assertTensor(beta, op, 'beta');
@@ -54,30 +117,12 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, opts: BatchNor
     if (!opts.runningMean || !opts.runningVar) {
       throw new Error(`${op}: inference needs 'runningMean' and 'runningVar'`);
     }
-    return run(
-      'BatchNormInfer',
-      { x, gamma, beta, mean: opts.runningMean, variance: opts.runningVar },
-      { eps },
-    );
-  }
-  const count = x.size / c;
-  if (count < 2)
+  } else if (x.size / c < 2) {
     throw new Error(
       `${op}: training needs more than one value per channel, got ${fmtShape(x.shape)}`,
     );
-  const [y, bMean, bVar] = ENGINE.runKernel('BatchNormTrain', { x, gamma, beta }, { eps }) as [
-    Tensor,
-    Tensor,
-    Tensor,
-  ];
-  const { runningMean, runningVar } = opts;
-  ENGINE.noGrad(() => {
-    if (runningMean) movingAverage(runningMean, bMean, 1 - momentum, momentum);
-    if (runningVar) movingAverage(runningVar, bVar, 1 - momentum, (momentum * count) / (count - 1));
-  });
-  bMean.dispose();
-  bVar.dispose();
-  return y;
+  }
+  return { eps, momentum };
 }
 
 /** r ← keep·r + take·s, in place on the running statistic r. */

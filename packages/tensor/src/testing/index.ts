@@ -27,6 +27,7 @@ import '../gradients/index.js';
 import { makeKit } from './kit.js';
 import { type ConformanceOptions, resolveOptions } from './options.js';
 import { batchNormSuite } from './suites/batchnorm.js';
+import { batchNormReluSuite } from './suites/batchnorm_relu.js';
 import { clipSuite } from './suites/clip.js';
 import { convSuite } from './suites/conv.js';
 import { elementwiseSuite } from './suites/elementwise.js';
@@ -125,6 +126,7 @@ export function runBackendConformance(options: ConformanceOptions): void {
       fusedConvSuite(kit);
       poolSuite(kit);
       batchNormSuite(kit);
+      batchNormReluSuite(kit, () => registered);
       lossSuite(kit);
       topkSuite(kit);
       sgdSuite(kit);

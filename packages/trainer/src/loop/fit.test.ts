@@ -138,6 +138,52 @@ describe('fit', () => {
     }
   });
 
+  it('stops after maxSteps, inside an epoch, without evaluating or checkpointing it', async () => {
+    const out = await tmp();
+    const { model, optimizer } = setup(4);
+    const events: string[] = [];
+    const steps = train.batchesPerEpoch + 3;
+    const r = await runFit({
+      model,
+      optimizer,
+      modelName: 'tiny',
+      modelConfig: {},
+      train,
+      test,
+      epochs: EPOCHS,
+      schedule,
+      seed: 1,
+      store: folderStore(out),
+      maxSteps: steps,
+      onEvent: (e) => events.push(e.type),
+    });
+    expect(r.steps).toBe(steps);
+    expect(optimizer.stepCount).toBe(steps);
+    expect(events.filter((e) => e === 'step')).toHaveLength(steps);
+    // The first epoch ran whole (evaluated, checkpointed); the second was cut short.
+    expect(r.epochs).toHaveLength(1);
+    expect(events.filter((e) => e === 'eval')).toHaveLength(1);
+    expect((await loadCheckpoint(join(out, CHECKPOINT_FILE))).meta.step).toBe(
+      train.batchesPerEpoch,
+    );
+    expect(r.images).toBe(60 + 3 * 8);
+    await expect(
+      runFit({
+        model,
+        optimizer,
+        modelName: 'tiny',
+        modelConfig: {},
+        train,
+        epochs: 1,
+        schedule,
+        seed: 1,
+        maxSteps: 0,
+      }),
+    ).rejects.toThrow(/maxSteps must be a positive integer, got 0/);
+    model.dispose();
+    optimizer.dispose();
+  });
+
   it('stops on a non-finite loss, naming the step and the last good checkpoint', async () => {
     const out = await tmp();
     const { model, optimizer } = setup(2);

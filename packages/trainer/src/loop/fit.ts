@@ -43,6 +43,11 @@ export interface FitOptions {
   startEpoch?: number;
   /** Stop after this many epochs in all, although the schedule spans `epochs` (run in chunks). */
   stopAfter?: number;
+  /**
+   * Stop after this many optimisation steps of this call (a profiling or smoke run). The epoch
+   * cut short is neither evaluated nor checkpointed and gets no epoch event.
+   */
+  maxSteps?: number;
   onEvent?: (e: TrainEvent) => void;
   /**
    * Steps per step line (a `log` event and a line of metrics.jsonl with the window's loss, top-1
@@ -139,6 +144,9 @@ export async function fit(o: FitOptions): Promise<FitResult> {
   };
 
   const endEpoch = Math.min(o.epochs, o.stopAfter ?? o.epochs);
+  if (o.maxSteps !== undefined && !(Number.isInteger(o.maxSteps) && o.maxSteps >= 1))
+    throw new Error(`fit: maxSteps must be a positive integer, got ${o.maxSteps}`);
+  let cutShort = false;
   for (let epoch = startEpoch; epoch < endEpoch; epoch++) {
     o.model.train();
     const te = performance.now();
@@ -214,6 +222,14 @@ export async function fit(o: FitOptions): Promise<FitResult> {
       });
       await emitLog(await logger.afterStep(step, globalStep, lr));
       step++;
+      if (o.maxSteps !== undefined && result.steps >= o.maxSteps) {
+        cutShort = true;
+        break;
+      }
+    }
+    if (cutShort) {
+      result.images += images;
+      break;
     }
     if (o.signal?.aborted) {
       result.aborted = true;

@@ -5,7 +5,8 @@
 // hence per thread.
 import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
 import { col2imAdd, im2col } from './im2col';
-import { pointwise, pointwiseFilter } from './direct';
+import { pointwiseFilter, pointwiseGemm, pointwiseScratchFloats } from './pointwise';
+import { winogradItem, winogradScratchBytes } from './winograd';
 import {
   filterReduce, smallBegin, smallFilterItem, smallForwardItem, smallInputItem, smallScratchBytes,
   smallSetup,
@@ -15,14 +16,26 @@ import {
 } from './implicit';
 
 export { filterReduce, gemmScratchBytes };
-export { bnTrain, bnTrainGrad } from './norm';
+import { bnTrainChannels, bnTrainGradChannels } from './norm';
+export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
+export { ewAffine, ewBinary, ewRelu, ewStep } from './elementwise';
+export { winogradFilter } from './winograd';
 
-/** Bit of the flags slot that lets 1×1 stride-1 convs use the direct kernels. */
-const FLAG_DIRECT: i32 = 1;
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
 const FLAG_NO_IMPLICIT: i32 = 2;
 /** Bit of the flags slot that selects the direct small-group kernels of small.as (any stride). */
 const FLAG_SMALL: i32 = 4;
+/**
+ * Bit of the flags slot that selects the 1×1 kernels of pointwise.as (stride 1, unpadded), which
+ * read and write channel planes through the tables at slots 27 (input channels) and 28 (output
+ * channels): byte offsets of each channel's plane from its image's first. Overrides the others.
+ */
+const FLAG_POINTWISE: i32 = 8;
+/**
+ * Bit of the flags slot that runs a forward 3×3 stride-1 conv by Winograd's F(2×2, 3×3)
+ * (winograd.as), with the transformed filters at slot 27 (the host's winogradFilter).
+ */
+const FLAG_WINOGRAD: i32 = 16;
 
 let i0: i32, i1: i32, cin: i32, h: i32, w: i32, cout: i32, kh: i32, kw: i32;
 let outH: i32, outW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32;
@@ -46,7 +59,8 @@ function ptr(job: usize, i: i32): usize {
  * Slots: 0 i0, 1 i1, 2 cin, 3 h, 4 w, 5 cout, 6 kh, 7 kw, 8 outH, 9 outW, 10 strideH,
  * 11 strideW, 12 padTop, 13 padLeft, 14 dilationH, 15 dilationW, 16 groups, 17–20 pointers
  * (per entry point), 21 scratch, 22 flags, 23 shared item counter (0: take [i0, i1) alone),
- * 24 batch.
+ * 24 batch, 25–26 per entry point (convFilter), 27–28 channel tables (FLAG_POINTWISE) or 27
+ * transformed filters (FLAG_WINOGRAD).
  */
 function readJob(job: usize): void {
   i0 = slot(job, 0); i1 = slot(job, 1); cin = slot(job, 2); h = slot(job, 3); w = slot(job, 4);
@@ -57,12 +71,6 @@ function readJob(job: usize): void {
   ws = ptr(job, 21); flags = slot(job, 22); counter = ptr(job, 23); batch = slot(job, 24);
   cinG = cin / groups; coutG = cout / groups; kc = cinG * kh * kw;
   hw = h * w; ohw = outH * outW;
-}
-
-/** 1×1, stride 1, unpadded and allowed to use the direct small-group kernels. */
-function directPointwise(): bool {
-  return (flags & FLAG_DIRECT) != 0 && kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 &&
-    pl == 0 && outH == h && outW == w;
 }
 
 /**
@@ -114,14 +122,42 @@ function gradRowFloats(): i32 {
  */
 export function convScratchBytes(job: usize, op: i32): i32 {
   readJob(job);
+  if ((flags & FLAG_WINOGRAD) != 0) return winogradScratchBytes(cinG, coutG, outH, outW);
+  if ((flags & FLAG_POINTWISE) != 0) {
+    if (op == 1) return 0;
+    const m = op == 0 ? coutG : cinG, k = op == 0 ? cinG : coutG;
+    return panelBytes(m, k) + pointwiseScratchFloats(k) * 4;
+  }
   if (smallGroups()) return smallScratchBytes(op);
-  if (op != 2 && directPointwise()) return 0;
   if (op != 2 && unitStride()) {
     const base = planesBytes() + align64(kc * 4);
     if (op == 0) return base + align64(((coutG + MR - 1) / MR) * MR * kc * 4) + MR * NR * 4;
     return base + align64(coutG * gradRowFloats() * 4);
   }
   return gemmScratchBytes() + kc * ohw * 4;
+}
+
+/** Bytes of an m × k matrix packed in MR-row panels (packA). */
+function panelBytes(m: i32, k: i32): i32 {
+  return align64(((m + MR - 1) / MR) * MR * k * 4);
+}
+
+/** Adds bias[g·coutG + co] to output plane co of group g, found through the channel table. */
+function addBiasPlanes(bias: usize, g: i32, yn: usize, outT: usize): void {
+  for (let co = g * coutG; co < (g + 1) * coutG; co++) {
+    const bv = v128.load32_splat(bias + (<usize>co << 2));
+    const row = yn + <usize>load<i32>(outT + (<usize>co << 2));
+    let p = 0;
+    for (; p + 4 <= ohw; p += 4) {
+      const a = row + (<usize>p << 2);
+      v128.store(a, f32x4.add(v128.load(a), bv));
+    }
+    const bs = f32x4.extract_lane(bv, 0);
+    for (; p < ohw; p++) {
+      const a = row + (<usize>p << 2);
+      store<f32>(a, load<f32>(a) + bs);
+    }
+  }
 }
 
 function addBias(bias: usize, g: i32, yg: usize): void {
@@ -145,6 +181,38 @@ function addBias(bias: usize, g: i32, yg: usize): void {
 export function convForward(job: usize): void {
   readJob(job);
   const x = p0, wt = p1, bias = p2, y = p3;
+  if ((flags & FLAG_WINOGRAD) != 0) {
+    const u = ptr(job, 27);
+    const uGroup = <usize>(16 * coutG * cinG) << 2;
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const n = item / groups, g = item % groups;
+      winogradItem(
+        x + ((<usize>(n * cin + g * cinG) * hw) << 2), cinG, h, w, pt, pl, outH, outW,
+        u + <usize>g * uGroup, coutG, bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0,
+        y + ((<usize>(n * cout + g * coutG) * ohw) << 2), ws,
+      );
+    }
+    return;
+  }
+  if ((flags & FLAG_POINTWISE) != 0) {
+    const inT = ptr(job, 27), outT = ptr(job, 28);
+    const pa = ws, gws = ws + <usize>panelBytes(coutG, cinG);
+    let packed = -1;
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const n = item / groups, g = item % groups;
+      if (packed != g) {
+        packA(wt + ((<usize>(g * coutG) * cinG) << 2), cinG, false, 0, 0, coutG, cinG, pa);
+        packed = g;
+      }
+      const yn = y + ((<usize>n * cout * hw) << 2);
+      pointwiseGemm(
+        coutG, cinG, hw, pa, x + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2),
+        yn, outT + (<usize>(g * coutG) << 2), gws,
+      );
+      if (bias != 0) addBiasPlanes(bias, g, yn, outT);
+    }
+    return;
+  }
   if (smallGroups()) {
     smallBegin(0, ws);
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
@@ -158,8 +226,7 @@ export function convForward(job: usize): void {
     }
     return;
   }
-  const direct = directPointwise();
-  const implicit = !direct && unitStride();
+  const implicit = unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
   const xpad = ws;
   const offs = xpad + <usize>planesBytes();
@@ -173,9 +240,7 @@ export function convForward(job: usize): void {
     const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
     const yg = y + ((<usize>(n * cout + g * coutG) * ohw) << 2);
     const wg = wt + ((<usize>(g * coutG) * kc) << 2);
-    if (direct) {
-      pointwise(xg, cinG, coutG, hw, wg, kc, yg);
-    } else if (implicit) {
+    if (implicit) {
       if (packed != g) {
         packA(wg, kc, false, 0, 0, coutG, kc, pa);
         packed = g;
@@ -191,8 +256,11 @@ export function convForward(job: usize): void {
 }
 
 /**
- * Partial dw over items [i0, i1), overwriting it (small groups: per-item slots instead).
- * Pointers: 17 x, 18 dy, 20 dw.
+ * dw as partial sums over fixed chunks of items (small groups: per-item slots instead). Chunk c
+ * holds items [⌊items·c / chunks⌋, ⌊items·(c+1) / chunks⌋) summed in order into its own partial
+ * at pointer 20 + c·slot 26 bytes; [i0, i1) (or the shared counter) ranges over chunks. The
+ * chunks do not depend on the thread count, so neither do the sums: the host adds the partials
+ * in chunk order. Pointers: 17 x, 18 dy, 20 partials; slots 25 chunks, 26 partial stride.
  */
 export function convFilter(job: usize): void {
   readJob(job);
@@ -210,8 +278,27 @@ export function convFilter(job: usize): void {
     }
     return;
   }
-  const direct = directPointwise();
-  const implicit = !direct && unitStride();
+  const chunks = slot(job, 25);
+  const partStride = ptr(job, 26);
+  const items = batch * groups;
+  if ((flags & FLAG_POINTWISE) != 0) {
+    const inT = ptr(job, 27), outT = ptr(job, 28);
+    for (let c = firstItem(); c < i1; c = nextItem(c)) {
+      const part = dwt + <usize>c * partStride;
+      memory.fill(part, 0, <usize>(cout * cinG) << 2);
+      const a = <i32>((<i64>items * c) / chunks), b = <i32>((<i64>items * (c + 1)) / chunks);
+      for (let item = a; item < b; item++) {
+        const n = item / groups, g = item % groups;
+        pointwiseFilter(
+          coutG, cinG, hw, dy + ((<usize>n * cout * hw) << 2), outT + (<usize>(g * coutG) << 2),
+          x + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2),
+          part + ((<usize>(g * coutG) * cinG) << 2),
+        );
+      }
+    }
+    return;
+  }
+  const implicit = unitStride();
   const hp = paddedHeight(outH, kh, dh), wp = paddedWidth(outW, kw, dw);
   const qs = gradRowFloats();
   const xpad = ws;
@@ -219,21 +306,23 @@ export function convFilter(job: usize): void {
   const dyp = offs + <usize>align64(kc * 4);
   const col = ws + <usize>gemmScratchBytes();
   if (implicit) tapOffsets(cinG, kh, kw, dh, dw, hp, wp, offs);
-  memory.fill(dwt, 0, <usize>(cout * kc) << 2);
-  for (let item = firstItem(); item < i1; item = nextItem(item)) {
-    const n = item / groups, g = item % groups;
-    const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
-    const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
-    const dwg = dwt + ((<usize>(g * coutG) * kc) << 2);
-    if (direct) {
-      pointwiseFilter(xg, dyg, cinG, coutG, hw, dwg, kc);
-    } else if (implicit) {
-      padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
-      padGrad(dyg, coutG, outH, outW, wp, qs, dyp);
-      filterTaps(xpad, offs, kc, dyp, coutG, qs, dwg);
-    } else {
-      im2col(xg, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, col);
-      gemm(coutG, kc, ohw, dyg, ohw, false, col, ohw, true, dwg, kc, true, ws);
+  for (let c = firstItem(); c < i1; c = nextItem(c)) {
+    const part = dwt + <usize>c * partStride;
+    memory.fill(part, 0, <usize>(cout * kc) << 2);
+    const a = <i32>((<i64>items * c) / chunks), b = <i32>((<i64>items * (c + 1)) / chunks);
+    for (let item = a; item < b; item++) {
+      const n = item / groups, g = item % groups;
+      const xg = x + ((<usize>(n * cin + g * cinG) * hw) << 2);
+      const dyg = dy + ((<usize>(n * cout + g * coutG) * ohw) << 2);
+      const dwg = part + ((<usize>(g * coutG) * kc) << 2);
+      if (implicit) {
+        padPlanes(xg, cinG, h, w, pt, pl, hp, wp, xpad);
+        padGrad(dyg, coutG, outH, outW, wp, qs, dyp);
+        filterTaps(xpad, offs, kc, dyp, coutG, qs, dwg);
+      } else {
+        im2col(xg, cinG, h, w, kh, kw, outH, outW, sh, sw, pt, pl, dh, dw, col);
+        gemm(coutG, kc, ohw, dyg, ohw, false, col, ohw, true, dwg, kc, true, ws);
+      }
     }
   }
 }
@@ -245,6 +334,24 @@ export function convFilter(job: usize): void {
 export function convInput(job: usize): void {
   readJob(job);
   const dy = p0, wt = p1, dx = p3;
+  if ((flags & FLAG_POINTWISE) != 0) {
+    // dx = Wᵀ·dy per group: W's transpose packed, the tables' roles swapped.
+    const inT = ptr(job, 27), outT = ptr(job, 28);
+    const pa = ws, gws = ws + <usize>panelBytes(cinG, coutG);
+    let packed = -1;
+    for (let item = firstItem(); item < i1; item = nextItem(item)) {
+      const n = item / groups, g = item % groups;
+      if (packed != g) {
+        packA(wt + ((<usize>(g * coutG) * cinG) << 2), cinG, true, 0, 0, cinG, coutG, pa);
+        packed = g;
+      }
+      pointwiseGemm(
+        cinG, coutG, hw, pa, dy + ((<usize>n * cout * hw) << 2), outT + (<usize>(g * coutG) << 2),
+        dx + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2), gws,
+      );
+    }
+    return;
+  }
   if (smallGroups()) {
     smallBegin(2, ws);
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
@@ -277,4 +384,25 @@ export function sgemm(job: usize): void {
     ptr(job, 6), slot(job, 7), slot(job, 8) != 0,
     ptr(job, 9), slot(job, 10), slot(job, 11) != 0, ptr(job, 12),
   );
+}
+
+/**
+ * Training batch norm (forward or gradient, plain or with ReLU) over channels claimed one at a
+ * time from the shared counter at slot 3 (0: channels [0, c) alone). Slots: 0 kind (0 forward,
+ * 1 forward + ReLU, 2 gradient, 3 gradient of the ReLU variant), 4 n, 5 c, 6 plane, 7–15 the
+ * pointers in the order of bnTrain / bnReluTrainGrad (unused ones 0), bytes 64–71 eps (f64).
+ * Every channel is computed whole by one thread, so the split never changes the bits.
+ */
+export function normJob(job: usize): void {
+  const kind = slot(job, 0), ctr = ptr(job, 3);
+  const n = slot(job, 4), c = slot(job, 5), plane = slot(job, 6);
+  const a = ptr(job, 7), b = ptr(job, 8), d = ptr(job, 9), e = ptr(job, 10), f = ptr(job, 11);
+  const g = ptr(job, 12), k = ptr(job, 13), l = ptr(job, 14), m = ptr(job, 15);
+  const eps = load<f64>(job + 64);
+  for (let ch = ctr != 0 ? atomic.add<i32>(ctr, 1) : 0; ch < c; ch = ctr != 0 ? atomic.add<i32>(ctr, 1) : ch + 1) {
+    if (kind == 0) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, false, ch, ch + 1);
+    else if (kind == 1) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, true, ch, ch + 1);
+    else if (kind == 2) bnTrainGradChannels(a, 0, b, d, e, f, g, k, l, n, c, plane, eps, ch, ch + 1);
+    else bnTrainGradChannels(a, b, d, e, f, g, k, l, m, n, c, plane, eps, ch, ch + 1);
+  }
 }

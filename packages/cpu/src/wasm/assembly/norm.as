@@ -30,6 +30,22 @@ function pack(a: v128, b: v128): v128 {
 }
 
 /**
+ * ReLU of four f32 lanes as the Relu kernel computes it: positives and every NaN (its bits) kept,
+ * negatives and −0 become +0.
+ */
+// @ts-ignore: decorator
+@inline
+function relu4(v: v128): v128 {
+  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
+}
+
+// @ts-ignore: decorator
+@inline
+function relu1(v: f32): f32 {
+  return v > 0 || v != v ? v : 0;
+}
+
+/**
  * Training-mode batch norm of x [n, c, plane] into y, with the batch mean and biased variance
  * of each channel written to mean and variance (f32 [c]). Sums are taken about the channel's
  * first value (0 when that is not finite), so that Σ(x − k)² keeps the variance of data with a
@@ -39,10 +55,42 @@ export function bnTrain(
   x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
   n: i32, c: i32, plane: i32, eps: f64,
 ): void {
+  bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, false, 0, c);
+}
+
+/**
+ * bnTrain followed by ReLU in the same pass: y = relu(bn(x)), the same bits as the Relu kernel
+ * applied to bnTrain's y (the f32 result is clamped, not the float64 one).
+ */
+export function bnReluTrain(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
+  n: i32, c: i32, plane: i32, eps: f64,
+): void {
+  bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, true, 0, c);
+}
+
+/**
+ * bnTrain (bnReluTrain when `relu`) of channels [c0, c1) only: each channel's statistics and
+ * outputs depend on that channel alone, so threads may split the channels any way.
+ */
+export function bnTrainChannels(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
+  n: i32, c: i32, plane: i32, eps: f64, relu: bool, c0: i32, c1: i32,
+): void {
+  if (relu) bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, true, c0, c1);
+  else bnTrainCore(x, gamma, beta, y, mean, variance, n, c, plane, eps, false, c0, c1);
+}
+
+// @ts-ignore: decorator
+@inline
+function bnTrainCore(
+  x: usize, gamma: usize, beta: usize, y: usize, mean: usize, variance: usize,
+  n: i32, c: i32, plane: i32, eps: f64, relu: bool, c0: i32, c1: i32,
+): void {
   const count = <f64>n * <f64>plane;
   const stride = (<usize>c * <usize>plane) << 2;
   const vecEnd = plane & ~3;
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = c0; ch < c1; ch++) {
     const base = (<usize>ch * <usize>plane) << 2;
     let k = <f64>load<f32>(x + base);
     if (!isFinite(k)) k = 0;
@@ -84,11 +132,13 @@ export function bnTrain(
         const w = v128.load(p + at);
         const a = f64x2.add(f64x2.mul(lo(w), sv), dv);
         const d = f64x2.add(f64x2.mul(hi(w), sv), dv);
-        v128.store(r + at, pack(a, d));
+        const packed = pack(a, d);
+        v128.store(r + at, relu ? relu4(packed) : packed);
       }
       for (let i = vecEnd; i < plane; i++) {
         const at = <usize>i << 2;
-        store<f32>(r + at, <f32>(<f64>load<f32>(p + at) * scale + shift));
+        const z = <f32>(<f64>load<f32>(p + at) * scale + shift);
+        store<f32>(r + at, relu ? relu1(z) : z);
       }
     }
   }
@@ -103,10 +153,56 @@ export function bnTrainGrad(
   dx: usize, dgamma: usize, dbeta: usize,
   n: i32, c: i32, plane: i32, eps: f64,
 ): void {
+  bnTrainGradCore(dy, 0, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, false, 0, c);
+}
+
+/**
+ * Gradient of bnReluTrain from its output y: bnTrainGrad of dy where y > 0 and 0 elsewhere,
+ * masked as it is read (a non-finite dy where y ≤ 0 never enters the sums).
+ */
+export function bnReluTrainGrad(
+  dy: usize, y: usize, x: usize, gamma: usize, mean: usize, variance: usize,
+  dx: usize, dgamma: usize, dbeta: usize,
+  n: i32, c: i32, plane: i32, eps: f64,
+): void {
+  bnTrainGradCore(dy, y, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, true, 0, c);
+}
+
+/** bnTrainGrad (bnReluTrainGrad when y ≠ 0) of channels [c0, c1) only (see bnTrainChannels). */
+export function bnTrainGradChannels(
+  dy: usize, y: usize, x: usize, gamma: usize, mean: usize, variance: usize,
+  dx: usize, dgamma: usize, dbeta: usize,
+  n: i32, c: i32, plane: i32, eps: f64, c0: i32, c1: i32,
+): void {
+  if (y != 0) bnTrainGradCore(dy, y, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, true, c0, c1);
+  else bnTrainGradCore(dy, 0, x, gamma, mean, variance, dx, dgamma, dbeta, n, c, plane, eps, false, c0, c1);
+}
+
+/** dy at byte offset `at`, masked by y > 0 when `relu`. */
+// @ts-ignore: decorator
+@inline
+function dy4(dy: usize, y: usize, at: usize, relu: bool): v128 {
+  const g = v128.load(dy + at);
+  return relu ? v128.and(g, f32x4.gt(v128.load(y + at), f32x4.splat(0))) : g;
+}
+
+// @ts-ignore: decorator
+@inline
+function dy1(dy: usize, y: usize, at: usize, relu: bool): f64 {
+  return relu && !(load<f32>(y + at) > 0) ? 0.0 : <f64>load<f32>(dy + at);
+}
+
+// @ts-ignore: decorator
+@inline
+function bnTrainGradCore(
+  dy: usize, y: usize, x: usize, gamma: usize, mean: usize, variance: usize,
+  dx: usize, dgamma: usize, dbeta: usize,
+  n: i32, c: i32, plane: i32, eps: f64, relu: bool, c0: i32, c1: i32,
+): void {
   const count = <f64>n * <f64>plane;
   const stride = (<usize>c * <usize>plane) << 2;
   const vecEnd = plane & ~3;
-  for (let ch = 0; ch < c; ch++) {
+  for (let ch = c0; ch < c1; ch++) {
     const base = (<usize>ch * <usize>plane) << 2;
     const m = <f64>load<f32>(mean + (<usize>ch << 2));
     const invStd = 1.0 / Math.sqrt(<f64>load<f32>(variance + (<usize>ch << 2)) + eps);
@@ -117,7 +213,7 @@ export function bnTrainGrad(
       const o = base + <usize>b * stride;
       for (let i = 0; i < vecEnd; i += 4) {
         const at = o + (<usize>i << 2);
-        const g = v128.load(dy + at);
+        const g = dy4(dy, y, at, relu);
         const w = v128.load(x + at);
         const ga = lo(g);
         const gb = hi(g);
@@ -128,7 +224,7 @@ export function bnTrainGrad(
       }
       for (let i = vecEnd; i < plane; i++) {
         const at = o + (<usize>i << 2);
-        const g = <f64>load<f32>(dy + at);
+        const g = dy1(dy, y, at, relu);
         s += g;
         t += g * (<f64>load<f32>(x + at) - m);
       }
@@ -148,7 +244,7 @@ export function bnTrainGrad(
       const o = base + <usize>b * stride;
       for (let i = 0; i < vecEnd; i += 4) {
         const at = o + (<usize>i << 2);
-        const g = v128.load(dy + at);
+        const g = dy4(dy, y, at, relu);
         const w = v128.load(x + at);
         const xa = f64x2.mul(f64x2.sub(lo(w), mv), iv);
         const xb = f64x2.mul(f64x2.sub(hi(w), mv), iv);
@@ -159,7 +255,7 @@ export function bnTrainGrad(
       for (let i = vecEnd; i < plane; i++) {
         const at = o + (<usize>i << 2);
         const xhat = (<f64>load<f32>(x + at) - m) * invStd;
-        store<f32>(dx + at, <f32>(k * (<f64>load<f32>(dy + at) - meanDy - xhat * meanDyx)));
+        store<f32>(dx + at, <f32>(k * (dy1(dy, y, at, relu) - meanDy - xhat * meanDyx)));
       }
     }
   }

@@ -129,3 +129,39 @@ export function batchNormTrainGrad(
   });
   return { dx, dgamma, dbeta };
 }
+
+/** max(v, 0) elementwise, NaN kept (the Relu kernel's semantics). */
+export function reluRef(x: Nd): Nd {
+  return nd(
+    x.shape,
+    Array.from(x.data, (v) => (v > 0 || Number.isNaN(v) ? v : 0)),
+  );
+}
+
+/** Training-mode batch norm followed by ReLU: y, batch mean and biased batch variance. */
+export function batchNormReluTrain(
+  x: Nd,
+  gamma: Nd,
+  beta: Nd,
+  eps: number,
+): { y: Nd; mean: Nd; variance: Nd } {
+  const r = batchNormTrain(x, gamma, beta, eps);
+  return { ...r, y: reluRef(r.y) };
+}
+
+/** Gradient of batchNormReluTrain: the batch-norm gradient of dy where y > 0, 0 elsewhere. */
+export function batchNormReluTrainGrad(
+  dy: Nd,
+  y: Nd,
+  x: Nd,
+  gamma: Nd,
+  mean: Nd,
+  variance: Nd,
+  eps: number,
+): { dx: Nd; dgamma: Nd; dbeta: Nd } {
+  const dz = nd(
+    dy.shape,
+    Array.from(dy.data, (d, i) => (y.data[i]! > 0 ? d : 0)),
+  );
+  return batchNormTrainGrad(dz, x, gamma, mean, variance, eps);
+}

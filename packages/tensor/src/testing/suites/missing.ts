@@ -12,10 +12,10 @@ import { sum } from '../../ops/reduction.js';
 import { randn, toTensor } from '../data.js';
 import { type Kit, missingKernel } from '../kit.js';
 
-/** The backend under test with one kernel taken out; storage is the inner backend's own. */
-function withoutKernel(inner: Backend, omit: KernelName): Backend {
+/** The backend under test with kernels taken out; storage is the inner backend's own. */
+export function withoutKernels(inner: Backend, omit: readonly KernelName[]): Backend {
   return {
-    name: `${inner.name}-without-${omit}`,
+    name: `${inner.name}-without-${omit.join('-')}`,
     write: (values, shape, dtype) => inner.write(values, shape, dtype),
     read: (id) => inner.read(id),
     readSync: inner.readSync ? (id) => inner.readSync!(id) : undefined,
@@ -23,7 +23,7 @@ function withoutKernel(inner: Backend, omit: KernelName): Backend {
     memory: () => inner.memory(),
     // Kernels get the real backend: a GPU kernel reaches its device through it.
     kernels: buildKernelTable(<K extends KernelName>(name: K): KernelImpl<K> | undefined => {
-      const impl = name === omit ? undefined : inner.kernels[name];
+      const impl = omit.includes(name) ? undefined : inner.kernels[name];
       return impl && ((args) => impl({ ...args, backend: inner }));
     }),
     limits: inner.limits,
@@ -76,7 +76,7 @@ export function missingKernelSuite(kit: Kit, kitBackendName: () => string): void
     for (const [omit, use] of cases) {
       kit.test(`a backend without ${omit} fails naming ${omit}`, [], async () => {
         const inner = kit.backend();
-        const wrapper = withoutKernel(inner, omit);
+        const wrapper = withoutKernels(inner, [omit]);
         const name = `${kitBackendName()}:without-${omit}`;
         registerBackend(name, () => wrapper, -1);
         try {

@@ -1,0 +1,97 @@
+import { add, div, ENGINE, mul, relu, step, sub, type Tensor } from '@igcnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { setCpuKernelOptions } from '../options.js';
+import type { CpuData } from '../storage.js';
+import { wasmAffine } from '../wasm/elementwise.js';
+import { loadWasmKernels } from '../wasm/module.js';
+import { reluOfBits } from './elementwise.js';
+
+// Large float32 operands run on the wasm elementwise kernels; they must give the plain
+// TypeScript loops' bits, special values included, with a length that leaves a scalar tail.
+const N = 65536 + 7;
+
+/** Random values in (−8, 8) with NaNs (both signs), ±0, ±∞, subnormals and tiny values mixed in. */
+function operand(seed: number): Float32Array {
+  const v = new Float32Array(N);
+  const bits = new Int32Array(v.buffer);
+  const special = [0x7fc00000, 0xffc00000, 0, 0x80000000, 0x7f800000, 0xff800000, 1, 0x80000001];
+  let a = seed >>> 0;
+  for (let i = 0; i < N; i++) {
+    a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+    if (a % 13 === 0) bits[i] = special[(a >>> 8) % special.length]! | 0;
+    else v[i] = (a / 2 ** 31 - 1) * 8;
+  }
+  return v;
+}
+
+function bitsOf(t: Tensor): Int32Array {
+  const v = t.dataSync() as Float32Array;
+  return new Int32Array(v.buffer, v.byteOffset, v.length);
+}
+
+function results(impl: 'ts' | 'wasm'): Int32Array[] {
+  setCpuKernelOptions({ impl });
+  try {
+    const a = ENGINE.fromValues(operand(1), [N], 'float32');
+    const b = ENGINE.fromValues(operand(2), [N], 'float32');
+    const outs = [add(a, b), sub(a, b), mul(a, b), div(a, b), relu(a), step(a)];
+    const k = loadWasmKernels();
+    if (impl === 'wasm') {
+      // The operands lie in the kernels' memory, so the wasm kernels ran.
+      for (const t of outs) expect(k!.heap.owns((t.dataId as CpuData).values)).toBe(true);
+    }
+    const r = outs.map(bitsOf);
+    for (const t of [a, b, ...outs]) t.dispose();
+    return r;
+  } finally {
+    setCpuKernelOptions({ impl: 'auto' });
+  }
+}
+
+describe.skipIf(!loadWasmKernels())('wasm elementwise kernels', () => {
+  it('give the plain TypeScript bits for +, −, ×, ÷, ReLU and Step', () => {
+    const ts = results('ts');
+    const wasm = results('wasm');
+    ['add', 'sub', 'mul', 'div', 'relu', 'step'].forEach((name, i) => {
+      const [p, q] = [ts[i]!, wasm[i]!];
+      let diff = -1;
+      for (let j = 0; j < N && diff < 0; j++) {
+        // NaN payloads may differ between the paths; NaN-ness may not.
+        const nanP = (p[j]! & 0x7fffffff) > 0x7f800000;
+        const nanQ = (q[j]! & 0x7fffffff) > 0x7f800000;
+        if (nanP !== nanQ || (!nanP && p[j] !== q[j])) diff = j;
+      }
+      expect(diff, `${name}: first differing element`).toBe(-1);
+    });
+  });
+});
+
+describe.skipIf(!loadWasmKernels())('wasm FusedConv2D epilogue', () => {
+  it('gives the float64 affine + ReLU bits of the TypeScript epilogue', () => {
+    const [n, c, plane] = [3, 5, 4099];
+    const x = operand(3).subarray(0, n * c * plane);
+    const scale = Float64Array.from({ length: c }, (_, i) => (i === 2 ? 1 : 0.37 * (i + 1) - 1));
+    const shift = Float64Array.from({ length: c }, (_, i) => (i === 2 ? 0 : 0.11 * i - 0.2));
+    for (const relu of [false, true]) {
+      const want = new Float32Array(x.length);
+      const wantBits = new Int32Array(want.buffer);
+      for (let i = 0; i < x.length; i++) {
+        const ch = Math.floor(i / plane) % c;
+        want[i] = scale[ch] !== 1 || shift[ch] !== 0 ? x[i]! * scale[ch]! + shift[ch]! : x[i]!;
+        if (relu) wantBits[i] = reluOfBits(wantBits[i]!);
+      }
+      const t = ENGINE.fromValues(x.slice(), [n, c, plane], 'float32');
+      const v = (t.dataId as CpuData).values as Float32Array;
+      expect(wasmAffine(v, [n, c, plane], scale, shift, relu)).toBe(true);
+      const got = new Int32Array(v.buffer, v.byteOffset, v.length);
+      let diff = -1;
+      for (let i = 0; i < got.length && diff < 0; i++) {
+        const nanW = (wantBits[i]! & 0x7fffffff) > 0x7f800000;
+        const nanG = (got[i]! & 0x7fffffff) > 0x7f800000;
+        if (nanW !== nanG || (!nanW && wantBits[i] !== got[i])) diff = i;
+      }
+      expect(diff, `relu ${relu}: first differing element`).toBe(-1);
+      t.dispose();
+    }
+  });
+});
