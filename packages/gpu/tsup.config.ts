@@ -1,12 +1,9 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm'],
+export default libraryConfig({
   // The built .d.ts names GPU* types: keep the reference that brings them to Node users.
   dts: { banner: '/// <reference types="@webgpu/types" />' },
-  sourcemap: true,
-  clean: true,
+  // Browsers too, not only Node 20.
   target: 'es2022',
   tsconfig: 'tsconfig.build.json',
   // Dawn is loaded lazily in Node only; the browser never sees it.
