@@ -41,6 +41,7 @@ const FLAGS = [
   '65536',
   '--use',
   'abort=',
+  ...(process.env.WASM_DEBUG_NAMES ? ['--debug'] : []),
 ];
 
 /** Compiles the sources and returns the wasm bytes. */

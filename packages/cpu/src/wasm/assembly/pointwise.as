@@ -34,6 +34,7 @@ export const PB: i32 = 64;
 @inline
 function tile(
   kc: i32, pa: usize, src: usize, offs: usize, d0: usize, d1: usize, d2: usize, d3: usize,
+  bias: usize, relu: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -56,6 +57,23 @@ function tile(
     c31 = mulAdd(c31, a3, b1);
     pa += 16;
   }
+  if (bias != 0) {
+    // Added after the sums, as a separate bias pass would: Conv2D keeps its bits.
+    const b0 = v128.load32_splat(bias), b1 = v128.load32_splat(bias, 4);
+    const b2 = v128.load32_splat(bias, 8), b3 = v128.load32_splat(bias, 12);
+    c00 = f32x4.add(c00, b0); c01 = f32x4.add(c01, b0);
+    c10 = f32x4.add(c10, b1); c11 = f32x4.add(c11, b1);
+    c20 = f32x4.add(c20, b2); c21 = f32x4.add(c21, b2);
+    c30 = f32x4.add(c30, b3); c31 = f32x4.add(c31, b3);
+  }
+  if (relu) {
+    // pmax(c, 0) = c < 0 ? 0 : c: one instruction, NaN kept.
+    const z = f32x4.splat(0);
+    c00 = f32x4.pmax(c00, z); c01 = f32x4.pmax(c01, z);
+    c10 = f32x4.pmax(c10, z); c11 = f32x4.pmax(c11, z);
+    c20 = f32x4.pmax(c20, z); c21 = f32x4.pmax(c21, z);
+    c30 = f32x4.pmax(c30, z); c31 = f32x4.pmax(c31, z);
+  }
   v128.store(d0, c00);
   v128.store(d0, c01, 16);
   v128.store(d1, c10);
@@ -72,12 +90,15 @@ export function pointwiseScratchFloats(k: i32): i32 {
 }
 
 /**
- * C[m, p] = Σ_k A[m, k] · B[k, p] for p < hw, with A packed in MR-row panels (packA), row k of B
- * at src + bOffs[k] and row m of C at dst + cOffs[m] (tables of i32 byte offsets). `ws` holds
- * pointwiseScratchFloats(k) floats.
+ * C[m, p] = Σ_k A[m, k] · B[k, p] (+ bias[m]) for p < hw, with A packed in MR-row panels (packA),
+ * row k of B at src + bOffs[k] and row m of C at dst + cOffs[m] (tables of i32 byte offsets),
+ * then max(·, 0) when `relu`: a FusedConv2D epilogue (BN folded into A and the bias) applied in
+ * registers. `bias` is 0 or m floats (an edge tile reads up to 3 floats past them, into the heap's
+ * slack, for rows it drops); `ws` holds pointwiseScratchFloats(k) floats.
  */
 export function pointwiseGemm(
   m: i32, k: i32, hw: i32, pa: usize, src: usize, bOffs: usize, dst: usize, cOffs: usize, ws: usize,
+  bias: usize = 0, relu: bool = false,
 ): void {
   const ldb = <usize>PB << 2;
   const panelOffs = ws + <usize>k * ldb;
@@ -112,14 +133,15 @@ export function pointwiseGemm(
         const rows = min<i32>(MR, m - i);
         const pai = pa + ((<usize>i * k) << 2);
         const co = cOffs + (<usize>i << 2);
+        const bi = bias != 0 ? bias + (<usize>i << 2) : 0;
         if (rows == MR && cols == NR) {
           tile(
             k, pai, s, offs,
             dst + <usize>load<i32>(co) + pb, dst + <usize>load<i32>(co, 4) + pb,
-            dst + <usize>load<i32>(co, 8) + pb, dst + <usize>load<i32>(co, 12) + pb,
+            dst + <usize>load<i32>(co, 8) + pb, dst + <usize>load<i32>(co, 12) + pb, bi, relu,
           );
         } else {
-          tile(k, pai, s, offs, t0, t1, t2, t3);
+          tile(k, pai, s, offs, t0, t1, t2, t3, bi, relu);
           for (let r = 0; r < rows; r++) {
             const d = dst + <usize>load<i32>(co + (<usize>r << 2)) + pb;
             const t = tmp + <usize>(r * NR * 4);
