@@ -9,11 +9,13 @@
 // to 28 bytes past it (the heap keeps slack after its last block), and only stores the floats
 // that belong to the plane.
 //
-// Where planes lie a multiple of 2 KiB apart (32×32 floats: 4 KiB), reading K of them side by
-// side maps their lines to one or two L1 sets (12 ways each), and the register tiles' reloads of
-// B miss L1: the GEMM then copies each block of PB columns of its K input planes into a
-// contiguous panel first (1.4–1.6× less time on IGC-L24M2's 32×32 stage; smaller planes lose
-// more to the copy than they gain).
+// Where planes lie a multiple of 2 KiB apart (32×32 floats: 4 KiB, or smaller planes that an
+// interleave's table spaces out: IGC-L24M2's 16×16 secondary reads every 4th 1 KiB plane),
+// reading K of them side by side maps their lines to one or two L1 sets (12 ways each), and the
+// register tiles' reloads of B miss L1: the GEMM then copies each block of PB columns of its K
+// input planes into a contiguous panel first (1.4–1.6× less time on IGC-L24M2's 32×32 stage,
+// 1.6× on its 16×16 one). Planes spread over the sets read faster in place (the copy costs about
+// a fifth), so the tables decide (setsCollide).
 import { MR, NR } from './gemm';
 
 /** a + b·c, rounded twice (see tiles.as: no fused multiply-add, for the same bits everywhere). */
@@ -89,6 +91,25 @@ export function pointwiseScratchFloats(k: i32): i32 {
   return k * PB + k + MR * NR;
 }
 
+/** Rows of B in one L1 set above which pointwiseGemm copies B into a panel (12 ways). */
+const SET_ROWS: i32 = 8;
+
+/**
+ * Whether more than SET_ROWS of the k rows of B (byte offsets in the table `offs`) fall in one L1
+ * set: 64 sets of 64-byte lines (48 KiB, 12 ways), so rows whose offsets agree modulo 4 KiB
+ * share a set wherever the tile is. `count` is 64 bytes of scratch.
+ */
+function setsCollide(offs: usize, k: i32, count: usize): bool {
+  memory.fill(count, 0, 64);
+  for (let kk = 0; kk < k; kk++) {
+    const c = count + <usize>((load<i32>(offs + (<usize>kk << 2)) >> 6) & 63);
+    const n: i32 = <i32>load<u8>(c) + 1;
+    if (n > SET_ROWS) return true;
+    store<u8>(c, <u8>n);
+  }
+  return false;
+}
+
 /**
  * C[m, p] = Σ_k A[m, k] · B[k, p] (+ bias[m]) for p < hw, with A packed in MR-row panels (packA),
  * row k of B at src + bOffs[k] and row m of C at dst + cOffs[m] (tables of i32 byte offsets),
@@ -104,8 +125,8 @@ export function pointwiseGemm(
   const panelOffs = ws + <usize>k * ldb;
   const tmp = panelOffs + (<usize>k << 2);
   const t0 = tmp, t1 = tmp + NR * 4, t2 = tmp + 2 * NR * 4, t3 = tmp + 3 * NR * 4;
-  // Many planes a multiple of 2 KiB apart are copied into the panel (see the top of this file).
-  const pack = k >= 8 && hw >= 512 && (hw & 511) == 0;
+  // Planes that share L1 sets are copied into the panel (see the top of this file).
+  const pack = k >= 8 && setsCollide(bOffs, k, tmp);
   for (let kk = 0; kk < k; kk++) store<i32>(panelOffs + (<usize>kk << 2), kk * PB * 4);
   const block = pack ? PB : hw;
   for (let p0 = 0; p0 < hw; p0 += block) {
