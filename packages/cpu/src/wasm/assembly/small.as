@@ -169,7 +169,16 @@ function fillPlanes(xg: usize): void {
         if (sw == 1) {
           copyFloats(d + (<usize>ja << 2), src + (<usize>(ja - pl) << 2), jb - ja);
         } else {
-          for (let j = ja; j < jb; j++) {
+          let j = ja;
+          if (sw == 2) {
+            // Every other float of two vectors: 4 columns of this phase per shuffle. The loads
+            // reach up to 7 floats past the last column taken (the next row, or heap slack).
+            for (; j + 4 <= jb; j += 4) {
+              const a = src + (<usize>(2 * j + ph - pl) << 2);
+              v128.store(d + (<usize>j << 2), v128.shuffle<f32>(v128.load(a), v128.load(a, 16), 0, 2, 4, 6));
+            }
+          }
+          for (; j < jb; j++) {
             store<f32>(d + (<usize>j << 2), load<f32>(src + (<usize>(j * sw + ph - pl) << 2)));
           }
         }
