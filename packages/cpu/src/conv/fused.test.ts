@@ -3,8 +3,8 @@
 // elsewhere). Checked against the naive reference conv → out-shuffle → BN → ReLU in float64, on
 // shapes that reach each path and its edges: pointwise planes copied into panels (32×32) and
 // partial tiles (7×7, 5 channels per group) with IGC interleaves, the small-group kernels
-// (groups of 1–4 and 8 channels, stride 2, batch 1), Winograd, the implicit GEMM (the stem's 3
-// input channels) and im2col.
+// (groups of 1–4 and 8 channels, 8 → 16 at stride 2, batch 1), Winograd, the implicit GEMM (the
+// stem's 3 input channels) and im2col.
 import { fusedConv2d, tensor } from '@igcnet/tensor';
 import { type Conv2DGeometry, convOutSize } from '@igcnet/tensor/backend';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,16 @@ const CASES: Case[] = [
     groups: 6,
   },
   { name: 'groups of 3', x: [2, 9, 6, 7], cout: 9, k: 3, stride: 1, pad: 1, groups: 3 },
+  // 8 → 16 channels per group at stride 2: the small-group kernels forward, GEMM elsewhere.
+  {
+    name: 'groups of 8 → 16, stride 2',
+    x: [2, 16, 9, 10],
+    cout: 32,
+    k: 3,
+    stride: 2,
+    pad: 1,
+    groups: 2,
+  },
   { name: 'groups of 8, Winograd', x: [2, 16, 8, 8], cout: 16, k: 3, stride: 1, pad: 1, groups: 2 },
   { name: 'stem, 3 channels in', x: [2, 3, 10, 9], cout: 10, k: 3, stride: 1, pad: 1, groups: 1 },
   {

@@ -75,9 +75,10 @@ function channelTables(c: WasmCall, s: Conv2DGeometry, sh: Shuffles): [number, n
   return [p, p + s.cin * 4];
 }
 
-function flagsFor(s: Conv2DGeometry): number {
+/** The kernels of conv `s` (forward: the forward conv's, see useSmallGroups). */
+function flagsFor(s: Conv2DGeometry, forward = false): number {
   if (usePointwiseKernels(s)) return FLAG_POINTWISE;
-  if (useSmallGroups(s, true)) return FLAG_SMALL;
+  if (useSmallGroups(s, true, forward)) return FLAG_SMALL;
   return cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT;
 }
 
@@ -160,7 +161,7 @@ export function wasmConvForward(
     runItems(k, threads, s, Op.convForward, flags, sh, operands, winogradSlots);
     return;
   }
-  runItems(k, threads, s, Op.convForward, flagsFor(s) | reluFlag, sh, operands);
+  runItems(k, threads, s, Op.convForward, flagsFor(s, true) | reluFlag, sh, operands);
 }
 
 /**
