@@ -3,6 +3,9 @@
 // step. Run after editing a .as file:
 //   pnpm --filter @igcnet/cpu build-wasm                  (write the module)
 //   node packages/cpu/scripts/build-wasm.mjs --check      (exit 1 when the module is stale)
+// With WASM_DEBUG_NAMES=1 the module keeps its function names, so that `node --cpu-prof` and
+// `perf` name the kernels (pointwise/pointwiseGemm, tiles/row4, …): a profiling build, never
+// committed (the committed module and the test that compares it are built without).
 // The sources use `.as` so that tsc, vitest and Biome leave them alone; asc only reads `.ts`,
 // so they are copied to a temporary folder first.
 import {
@@ -41,6 +44,7 @@ const FLAGS = [
   '65536',
   '--use',
   'abort=',
+  ...(process.env.WASM_DEBUG_NAMES ? ['--debug'] : []),
 ];
 
 /** Compiles the sources and returns the wasm bytes. */

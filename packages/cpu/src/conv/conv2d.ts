@@ -1,4 +1,5 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
+import { reluOfBits } from '../kernels/elementwise.js';
 import { cpuKernelOptions } from '../options.js';
 import { activeWasm } from '../wasm/active.js';
 import {
@@ -29,10 +30,11 @@ export function foldsShuffles(s: Conv2DGeometry): boolean {
 
 /**
  * y[n, co, oy, ox] = bias[co] + Σ x[n, g·cinG + ci, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw] ·
- * w[co, ci, ky, kx], with g = ⌊co / coutG⌋. NCHW x, OIHW w [cout, cin/groups, kh, kw]; y is
- * overwritten. Runs an implicit or im2col GEMM, or direct kernels for groups of few channels
- * (policy.ts), on WebAssembly SIMD across worker threads where available, else in plain
- * TypeScript.
+ * w[co, ci, ky, kx], with g = ⌊co / coutG⌋, then max(·, 0) when `relu`. NCHW x, OIHW w
+ * [cout, cin/groups, kh, kw]; y is overwritten. Runs an implicit or im2col GEMM, or direct
+ * kernels for groups of few channels (policy.ts), on WebAssembly SIMD across worker threads
+ * where available (the ReLU in the kernels, while the output is in registers or cache), else in
+ * plain TypeScript.
  */
 export function conv2dForward(
   s: Conv2DGeometry,
@@ -41,12 +43,20 @@ export function conv2dForward(
   bias: Float32Array | undefined,
   y: Float32Array,
   sh?: Shuffles,
+  relu = false,
 ): void {
   if (y.length === 0) return;
   const k = activeWasm();
-  if (k) wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y, sh);
-  else if (useSmallGroups(s, false)) smallForwardTs(s, x, w, bias, y);
+  if (k) {
+    wasmConvForward(k, cpuKernelOptions().threads, s, x, w, bias, y, sh, relu);
+    return;
+  }
+  if (useSmallGroups(s, false)) smallForwardTs(s, x, w, bias, y);
   else convForwardTs(s, x, w, bias, y);
+  if (relu) {
+    const bits = new Int32Array(y.buffer, y.byteOffset, y.length);
+    for (let i = 0; i < bits.length; i++) bits[i] = reluOfBits(bits[i]!);
+  }
 }
 
 /**

@@ -39,6 +39,12 @@ const CASES: Case[] = [
   // No interleave, one group, one channel in, odd plane.
   { n: 2, cin: 1, cout: 6, groups: 1, hw: [3, 5], sh: { inShuffle: 1, outShuffle: 1 } },
   { n: 1, cin: 8, cout: 8, groups: 4, hw: [1, 1], sh: { inShuffle: 2, outShuffle: 1 } },
+  // IGC-L24M2's 16×16 secondary: its interleave reads every 4th 1 KiB plane, 4 KiB apart, so
+  // the rows share L1 sets and are copied into panels.
+  { n: 2, cin: 96, cout: 96, groups: 4, hw: [16, 16], sh: { inShuffle: 24, outShuffle: 4 } },
+  // Rows 12 KiB apart (32 planes of 96 floats), copied into panels in a whole and a partial
+  // block of columns, 3 output channels per group.
+  { n: 1, cin: 384, cout: 48, groups: 16, hw: [8, 12], sh: { inShuffle: 12, outShuffle: 16 } },
 ];
 
 function geometry(c: Case): Conv2DGeometry {

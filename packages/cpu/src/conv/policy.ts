@@ -22,6 +22,14 @@ export function useDirectPointwise(s: Conv2DGeometry): boolean {
 export const SMALL_GROUP_MAX_PRODUCT = 64;
 
 /**
+ * The bound for forward convs with a stride above 1 on wasm, which otherwise take im2col + GEMM:
+ * measured (batch 64) the small-group kernels ran IGC-L4M4's 8 × 16 stride-2 groups 1.25× and
+ * 16 × 8 ones 1.6× faster. At stride 1 the implicit GEMM and Winograd keep those sizes (the
+ * small-group kernels were 8–15 % slower there), and so does every filter gradient.
+ */
+export const SMALL_GROUP_MAX_PRODUCT_STRIDED_FORWARD = 128;
+
+/**
  * The same bound for the plain TypeScript kernels, whose scalar row updates beat im2col + GEMM
  * 2–3× at 2 × 2 and 1 × 1 but lose from about 2 × 4 on.
  */
@@ -31,15 +39,18 @@ export const SMALL_GROUP_MAX_PRODUCT_TS = 4;
  * Whether a conv runs on the direct small-group kernels (wasm/assembly/small.as, or ts/small.ts
  * when `wasm` is false) instead of a GEMM: with few channels per group the GEMM's K
  * (cinG·kh·kw) and M (coutG) are so small that packing costs more than the arithmetic.
- * Pointwise convs keep their own direct kernels.
+ * Pointwise convs keep their own direct kernels. `forward`: the bound of the forward conv
+ * (SMALL_GROUP_MAX_PRODUCT_STRIDED_FORWARD at strides above 1).
  */
-export function useSmallGroups(s: Conv2DGeometry, wasm: boolean): boolean {
+export function useSmallGroups(s: Conv2DGeometry, wasm: boolean, forward = false): boolean {
   const product = (s.cin / s.groups) * (s.cout / s.groups);
-  return (
-    cpuKernelOptions().smallGroupKernels &&
-    !useDirectPointwise(s) &&
-    product <= (wasm ? SMALL_GROUP_MAX_PRODUCT : SMALL_GROUP_MAX_PRODUCT_TS)
-  );
+  const strided = s.strideH > 1 || s.strideW > 1;
+  const bound = !wasm
+    ? SMALL_GROUP_MAX_PRODUCT_TS
+    : forward && strided
+      ? SMALL_GROUP_MAX_PRODUCT_STRIDED_FORWARD
+      : SMALL_GROUP_MAX_PRODUCT;
+  return cpuKernelOptions().smallGroupKernels && !useDirectPointwise(s) && product <= bound;
 }
 
 /** Largest group weight matrix (coutG × cinG floats) that the pointwise kernels pack whole. */

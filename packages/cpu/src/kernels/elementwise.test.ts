@@ -2,9 +2,7 @@ import { add, div, ENGINE, mul, relu, step, sub, type Tensor } from '@igcnet/ten
 import { describe, expect, it } from 'vitest';
 import { setCpuKernelOptions } from '../options.js';
 import type { CpuData } from '../storage.js';
-import { wasmAffine } from '../wasm/elementwise.js';
 import { loadWasmKernels } from '../wasm/module.js';
-import { reluOfBits } from './elementwise.js';
 
 // Large float32 operands run on the wasm elementwise kernels; they must give the plain
 // TypeScript loops' bits, special values included, with a length that leaves a scalar tail.
@@ -63,35 +61,5 @@ describe.skipIf(!loadWasmKernels())('wasm elementwise kernels', () => {
       }
       expect(diff, `${name}: first differing element`).toBe(-1);
     });
-  });
-});
-
-describe.skipIf(!loadWasmKernels())('wasm FusedConv2D epilogue', () => {
-  it('gives the float64 affine + ReLU bits of the TypeScript epilogue', () => {
-    const [n, c, plane] = [3, 5, 4099];
-    const x = operand(3).subarray(0, n * c * plane);
-    const scale = Float64Array.from({ length: c }, (_, i) => (i === 2 ? 1 : 0.37 * (i + 1) - 1));
-    const shift = Float64Array.from({ length: c }, (_, i) => (i === 2 ? 0 : 0.11 * i - 0.2));
-    for (const relu of [false, true]) {
-      const want = new Float32Array(x.length);
-      const wantBits = new Int32Array(want.buffer);
-      for (let i = 0; i < x.length; i++) {
-        const ch = Math.floor(i / plane) % c;
-        want[i] = scale[ch] !== 1 || shift[ch] !== 0 ? x[i]! * scale[ch]! + shift[ch]! : x[i]!;
-        if (relu) wantBits[i] = reluOfBits(wantBits[i]!);
-      }
-      const t = ENGINE.fromValues(x.slice(), [n, c, plane], 'float32');
-      const v = (t.dataId as CpuData).values as Float32Array;
-      expect(wasmAffine(v, [n, c, plane], scale, shift, relu)).toBe(true);
-      const got = new Int32Array(v.buffer, v.byteOffset, v.length);
-      let diff = -1;
-      for (let i = 0; i < got.length && diff < 0; i++) {
-        const nanW = (wantBits[i]! & 0x7fffffff) > 0x7f800000;
-        const nanG = (got[i]! & 0x7fffffff) > 0x7f800000;
-        if (nanW !== nanG || (!nanW && wantBits[i] !== got[i])) diff = i;
-      }
-      expect(diff, `relu ${relu}: first differing element`).toBe(-1);
-      t.dispose();
-    }
   });
 });

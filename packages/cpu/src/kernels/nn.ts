@@ -15,7 +15,7 @@ import {
 } from '../conv/conv2d.js';
 import { sgemm } from '../conv/matmul.js';
 import { allocF32, type CpuData, f32 } from '../storage.js';
-import { wasmAffine } from '../wasm/elementwise.js';
+import { activeWasm } from '../wasm/active.js';
 import { reluOfBits } from './elementwise.js';
 import { shufflePlanes } from './layout.js';
 
@@ -61,25 +61,30 @@ function foldedShuffles(s: Conv2DGeometry, attrs: Conv2DAttrs): Shuffles | null 
     : null;
 }
 
-/** conv2d(S_in(x), w) + bias, shuffled by S_out, into a fresh output. */
+/**
+ * relu?(conv2d(S_in(x), w) + bias), shuffled by S_out, into a fresh output (the ReLU commutes
+ * with the shuffle, so the kernels apply it).
+ */
 function convolve(
   x: TensorInfo,
-  w: TensorInfo,
-  bias: TensorInfo | undefined,
+  w: Float32Array,
+  wShape: readonly number[],
+  bias: Float32Array | undefined,
   attrs: Conv2DAttrs,
+  relu = false,
 ): { values: Float32Array; info: TensorInfo } {
-  const s = conv2dGeometry(x.shape, w.shape, attrs);
+  const s = conv2dGeometry(x.shape, wShape, attrs);
   const outShape = [s.n, s.cout, s.outH, s.outW];
   const out = allocF32(outShape, false);
   const sh = foldedShuffles(s, attrs);
   if (sh) {
-    conv2dForward(s, f32(x), f32(w), bias ? f32(bias) : undefined, out.values, sh);
+    conv2dForward(s, f32(x), w, bias, out.values, sh, relu);
     return out;
   }
   const xin = shuffled(f32(x), x.shape, attrs.inShuffle);
   const moveOut = attrs.outShuffle !== undefined && attrs.outShuffle > 1;
   const y = moveOut ? scratch(outShape) : { values: out.values, free: () => undefined };
-  conv2dForward(s, xin.values, f32(w), bias ? f32(bias) : undefined, y.values);
+  conv2dForward(s, xin.values, w, bias, y.values, undefined, relu);
   if (moveOut) {
     shufflePlanes(
       new Int32Array(y.values.buffer, y.values.byteOffset, y.values.length),
@@ -109,7 +114,6 @@ function affineInPlace(
   shift: Float64Array,
   relu: boolean,
 ): void {
-  if (wasmAffine(v, [n, c, plane], scale, shift, relu)) return;
   const bits = new Int32Array(v.buffer, v.byteOffset, v.length);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -121,6 +125,42 @@ function affineInPlace(
       if (relu) for (let i = o; i < end; i++) bits[i] = reluOfBits(bits[i]!);
     }
   }
+}
+
+/**
+ * The weights and bias of a conv with an inference batch norm y·scale[c] + shift[c] folded in:
+ * w'[i] = w[i]·scale[d(i)], bias'[i] = bias[i]·scale[d(i)] + shift[d(i)], where d(i) is the
+ * channel that conv output i becomes after the conv's out-shuffle (the BN's channel). Without a
+ * BN, the conv's own weights and bias. `free` returns the scratch.
+ */
+function foldBatchNorm(
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  bn: { scale: Float64Array; shift: Float64Array } | undefined,
+  attrs: Conv2DAttrs,
+): { w: Float32Array; bias: Float32Array | undefined; free: () => void } {
+  if (!bn) return { w, bias, free: () => undefined };
+  const c = bn.scale.length;
+  const per = w.length / c;
+  const so = attrs.outShuffle ?? 1;
+  const perOut = c / so;
+  const ws = scratch([w.length]);
+  const bs = scratch([c]);
+  for (let i = 0; i < c; i++) {
+    // channelShuffle(z, so) puts z[i] at (i mod (C/so))·so + ⌊i / (C/so)⌋.
+    const d = so > 1 ? (i % perOut) * so + Math.floor(i / perOut) : i;
+    const a = bn.scale[d]!;
+    for (let j = i * per; j < (i + 1) * per; j++) ws.values[j] = w[j]! * a;
+    bs.values[i] = (bias ? bias[i]! * a : 0) + bn.shift[d]!;
+  }
+  return {
+    w: ws.values,
+    bias: bs.values,
+    free: () => {
+      ws.free();
+      bs.free();
+    },
+  };
 }
 
 /** Matmul and convolution kernels of the CPU backend. */
@@ -157,24 +197,38 @@ export const nnKernels: KernelTable = {
     return info;
   },
 
-  Conv2D: ({ inputs: { x, w, bias }, attrs }) => convolve(x, w, bias, attrs).info,
+  Conv2D: ({ inputs: { x, w, bias }, attrs }) =>
+    convolve(x, f32(w), w.shape, bias ? f32(bias) : undefined, attrs).info,
 
-  // The epilogue is one in-place pass over the conv's output (the conv dominates the cost).
+  // On the wasm kernels the batch norm folds into the weights and bias and the ReLU runs in the
+  // conv's kernels, so the epilogue costs no pass over the output (as onnxruntime folds BN into
+  // its convs). The plain TypeScript path applies it as one in-place pass after the conv.
   FusedConv2D: ({ inputs: { x, w, bias, gamma, beta, mean, variance }, attrs }) => {
-    const { values, info } = convolve(x, w, bias, attrs);
-    const [n, c, h, wd] = info.shape as [number, number, number, number];
+    const bn = gamma && beta && mean && variance ? { gamma, beta, mean, variance } : undefined;
+    const c = w.shape[0]!;
     const scale = new Float64Array(c).fill(1);
     const shift = new Float64Array(c);
-    if (gamma && beta && mean && variance) {
-      const [g, be, m, v] = [f32(gamma), f32(beta), f32(mean), f32(variance)];
+    if (bn) {
+      const [g, be, m, v] = [f32(bn.gamma), f32(bn.beta), f32(bn.mean), f32(bn.variance)];
       for (let ch = 0; ch < c; ch++) {
         scale[ch] = g[ch]! / Math.sqrt(v[ch]! + attrs.eps);
         shift[ch] = be[ch]! - m[ch]! * scale[ch]!;
       }
-      affineInPlace(values, n, c, h * wd, scale, shift, attrs.relu);
-    } else if (attrs.relu) {
-      affineInPlace(values, n, c, h * wd, scale, shift, true);
     }
+    if (activeWasm()) {
+      const folded = foldBatchNorm(
+        f32(w),
+        bias ? f32(bias) : undefined,
+        bn && { scale, shift },
+        attrs,
+      );
+      const out = convolve(x, folded.w, w.shape, folded.bias, attrs, attrs.relu);
+      folded.free();
+      return out.info;
+    }
+    const { values, info } = convolve(x, f32(w), w.shape, bias ? f32(bias) : undefined, attrs);
+    const [n, , h, wd] = info.shape as [number, number, number, number];
+    if (bn || attrs.relu) affineInPlace(values, n, c, h * wd, scale, shift, attrs.relu);
     return info;
   },
 

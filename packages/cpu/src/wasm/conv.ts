@@ -5,6 +5,7 @@ import { execute, threadsFor } from './exec.js';
 import {
   FLAG_NO_IMPLICIT,
   FLAG_POINTWISE,
+  FLAG_RELU,
   FLAG_SMALL,
   FLAG_WINOGRAD,
   jobAt,
@@ -74,9 +75,10 @@ function channelTables(c: WasmCall, s: Conv2DGeometry, sh: Shuffles): [number, n
   return [p, p + s.cin * 4];
 }
 
-function flagsFor(s: Conv2DGeometry): number {
+/** The kernels of conv `s` (forward: the forward conv's, see useSmallGroups). */
+function flagsFor(s: Conv2DGeometry, forward = false): number {
   if (usePointwiseKernels(s)) return FLAG_POINTWISE;
-  if (useSmallGroups(s, true)) return FLAG_SMALL;
+  if (useSmallGroups(s, true, forward)) return FLAG_SMALL;
   return cpuKernelOptions().implicitGemm ? 0 : FLAG_NO_IMPLICIT;
 }
 
@@ -131,7 +133,7 @@ function runItems(
   });
 }
 
-/** Forward conv on the wasm kernels (see conv2dForward). */
+/** Forward conv on the wasm kernels (see conv2dForward); `relu` applies max(·, 0) to y. */
 export function wasmConvForward(
   k: WasmKernels,
   threads: number,
@@ -141,7 +143,9 @@ export function wasmConvForward(
   bias: Float32Array | undefined,
   y: Float32Array,
   sh: Shuffles = NO_SHUFFLES,
+  relu = false,
 ): void {
+  const reluFlag = relu ? FLAG_RELU : 0;
   const operands = (c: WasmCall) =>
     [c.input(x), c.input(w), bias ? c.input(bias) : 0, c.output(y)] as const;
   if (useWinograd(s)) {
@@ -153,10 +157,11 @@ export function wasmConvForward(
       k.exports.winogradFilter(c.input(w), s.groups, coutG, cinG, u);
       return [0, 0, u];
     };
-    runItems(k, threads, s, Op.convForward, FLAG_WINOGRAD, sh, operands, winogradSlots);
+    const flags = FLAG_WINOGRAD | reluFlag;
+    runItems(k, threads, s, Op.convForward, flags, sh, operands, winogradSlots);
     return;
   }
-  runItems(k, threads, s, Op.convForward, flagsFor(s), sh, operands);
+  runItems(k, threads, s, Op.convForward, flagsFor(s, true) | reluFlag, sh, operands);
 }
 
 /**

@@ -23,6 +23,8 @@ export const FLAG_SMALL = 4;
 export const FLAG_POINTWISE = 8;
 /** Flag slot bit: forward conv by Winograd F(2×2, 3×3), transformed filters at slot 27. */
 export const FLAG_WINOGRAD = 16;
+/** Flag slot bit: max(·, 0) on the forward conv's output (a FusedConv2D epilogue). */
+export const FLAG_RELU = 32;
 
 /** The job block of thread t. */
 export function jobAt(t: number): number {

@@ -20,16 +20,6 @@ export interface KernelExports {
   winogradFilter(w: number, groups: number, coutG: number, cinG: number, u: number): void;
   /** o = a op b over n floats (op 0 +, 1 −, 2 ×, 3 ÷; assembly/elementwise.as). */
   ewBinary(op: number, a: number, b: number, o: number, n: number): void;
-  /** In place v = v·scale[ch] + shift[ch] (float64 [c]) per plane of [n, c, plane], then ReLU if relu ≠ 0. */
-  ewAffine(
-    v: number,
-    n: number,
-    c: number,
-    plane: number,
-    scale: number,
-    shift: number,
-    relu: number,
-  ): void;
   /** o = max(x, 0) over n floats, NaN kept. */
   ewRelu(x: number, o: number, n: number): void;
   /** o = x > 0 ? 1 : 0 over n floats. */

@@ -103,32 +103,3 @@ export function ewStep(x: usize, o: usize, n: i32): void {
   for (; i < end; i += 4) store<f32>(o + i, load<f32>(x + i) > 0 ? 1 : 0);
 }
 
-/**
- * v = v·scale[ch] + shift[ch] per channel plane of v [n, c, plane] in place, then max(·, 0) when
- * `relu` (the inference epilogue of FusedConv2D). scale and shift are float64 [c]; the product
- * and sum run in float64 and round once to float32, as the TypeScript epilogue does, so the bits
- * are the same.
- */
-export function ewAffine(v: usize, n: i32, c: i32, plane: i32, scale: usize, shift: usize, relu: i32): void {
-  const vecEnd = <usize>(plane & ~3) << 2;
-  const planeB = <usize>plane << 2;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const a = load<f64>(scale + (<usize>ch << 3));
-      const s = load<f64>(shift + (<usize>ch << 3));
-      const p = v + <usize>(b * c + ch) * planeB;
-      if (a != 1 || s != 0) {
-        const av = f64x2.splat(a), sv = f64x2.splat(s);
-        let i: usize = 0;
-        for (; i < vecEnd; i += 16) {
-          const x = v128.load(p + i);
-          const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(x), av), sv);
-          const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 2, 3)), av), sv);
-          v128.store(p + i, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
-        }
-        for (; i < planeB; i += 4) store<f32>(p + i, <f32>(<f64>load<f32>(p + i) * a + s));
-      }
-      if (relu != 0) ewRelu(p, p, plane);
-    }
-  }
-}

@@ -18,7 +18,8 @@ import {
 export { filterReduce, gemmScratchBytes };
 import { bnTrainChannels, bnTrainGradChannels } from './norm';
 export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
-export { ewAffine, ewBinary, ewRelu, ewStep } from './elementwise';
+export { ewBinary, ewRelu, ewStep } from './elementwise';
+import { ewRelu } from './elementwise';
 export { winogradFilter } from './winograd';
 
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
@@ -36,6 +37,12 @@ const FLAG_POINTWISE: i32 = 8;
  * (winograd.as), with the transformed filters at slot 27 (the host's winogradFilter).
  */
 const FLAG_WINOGRAD: i32 = 16;
+/**
+ * Bit of the flags slot that applies max(·, 0) to the forward conv's output (a FusedConv2D
+ * epilogue, its batch norm folded into the weights and bias by the host): in registers on the
+ * pointwise kernels, else over each item's output while it is in cache.
+ */
+const FLAG_RELU: i32 = 32;
 
 let i0: i32, i1: i32, cin: i32, h: i32, w: i32, cout: i32, kh: i32, kw: i32;
 let outH: i32, outW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32;
@@ -142,24 +149,6 @@ function panelBytes(m: i32, k: i32): i32 {
   return align64(((m + MR - 1) / MR) * MR * k * 4);
 }
 
-/** Adds bias[g·coutG + co] to output plane co of group g, found through the channel table. */
-function addBiasPlanes(bias: usize, g: i32, yn: usize, outT: usize): void {
-  for (let co = g * coutG; co < (g + 1) * coutG; co++) {
-    const bv = v128.load32_splat(bias + (<usize>co << 2));
-    const row = yn + <usize>load<i32>(outT + (<usize>co << 2));
-    let p = 0;
-    for (; p + 4 <= ohw; p += 4) {
-      const a = row + (<usize>p << 2);
-      v128.store(a, f32x4.add(v128.load(a), bv));
-    }
-    const bs = f32x4.extract_lane(bv, 0);
-    for (; p < ohw; p++) {
-      const a = row + (<usize>p << 2);
-      store<f32>(a, load<f32>(a) + bs);
-    }
-  }
-}
-
 function addBias(bias: usize, g: i32, yg: usize): void {
   for (let co = 0; co < coutG; co++) {
     const bv = v128.load32_splat(bias + (<usize>(g * coutG + co) << 2));
@@ -177,7 +166,15 @@ function addBias(bias: usize, g: i32, yg: usize): void {
   }
 }
 
-/** y (+ bias) for items [i0, i1). Pointers: 17 x, 18 w, 19 bias (0: none), 20 y. */
+/** max(·, 0) over one item's output (its group's coutG planes) when FLAG_RELU is set. */
+function reluItem(yg: usize): void {
+  if ((flags & FLAG_RELU) != 0) ewRelu(yg, yg, coutG * ohw);
+}
+
+/**
+ * y (+ bias) for items [i0, i1), then max(·, 0) with FLAG_RELU. Pointers: 17 x, 18 w, 19 bias
+ * (0: none), 20 y.
+ */
 export function convForward(job: usize): void {
   readJob(job);
   const x = p0, wt = p1, bias = p2, y = p3;
@@ -186,11 +183,12 @@ export function convForward(job: usize): void {
     const uGroup = <usize>(16 * coutG * cinG) << 2;
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
       const n = item / groups, g = item % groups;
+      const yg = y + ((<usize>(n * cout + g * coutG) * ohw) << 2);
       winogradItem(
         x + ((<usize>(n * cin + g * cinG) * hw) << 2), cinG, h, w, pt, pl, outH, outW,
-        u + <usize>g * uGroup, coutG, bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0,
-        y + ((<usize>(n * cout + g * coutG) * ohw) << 2), ws,
+        u + <usize>g * uGroup, coutG, bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0, yg, ws,
       );
+      reluItem(yg);
     }
     return;
   }
@@ -204,12 +202,11 @@ export function convForward(job: usize): void {
         packA(wt + ((<usize>(g * coutG) * cinG) << 2), cinG, false, 0, 0, coutG, cinG, pa);
         packed = g;
       }
-      const yn = y + ((<usize>n * cout * hw) << 2);
       pointwiseGemm(
         coutG, cinG, hw, pa, x + ((<usize>n * cin * hw) << 2), inT + (<usize>(g * cinG) << 2),
-        yn, outT + (<usize>(g * coutG) << 2), gws,
+        y + ((<usize>n * cout * hw) << 2), outT + (<usize>(g * coutG) << 2), gws,
+        bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0, (flags & FLAG_RELU) != 0,
       );
-      if (bias != 0) addBiasPlanes(bias, g, yn, outT);
     }
     return;
   }
@@ -217,12 +214,14 @@ export function convForward(job: usize): void {
     smallBegin(0, ws);
     for (let item = firstItem(); item < i1; item = nextItem(item)) {
       const g = item / batch, n = item % batch;
+      const yg = y + ((<usize>(n * cout + g * coutG) * ohw) << 2);
       smallForwardItem(
         x + ((<usize>(n * cin + g * cinG) * hw) << 2),
         wt + ((<usize>(g * coutG) * kc) << 2),
         bias != 0 ? bias + (<usize>(g * coutG) << 2) : 0,
-        y + ((<usize>(n * cout + g * coutG) * ohw) << 2),
+        yg,
       );
+      reluItem(yg);
     }
     return;
   }
@@ -252,6 +251,7 @@ export function convForward(job: usize): void {
       gemm(coutG, ohw, kc, wg, kc, false, col, ohw, false, yg, ohw, false, ws);
     }
     if (bias != 0) addBias(bias, g, yg);
+    reluItem(yg);
   }
 }
 

@@ -9,11 +9,13 @@
 // to 28 bytes past it (the heap keeps slack after its last block), and only stores the floats
 // that belong to the plane.
 //
-// Where planes lie a multiple of 2 KiB apart (32×32 floats: 4 KiB), reading K of them side by
-// side maps their lines to one or two L1 sets (12 ways each), and the register tiles' reloads of
-// B miss L1: the GEMM then copies each block of PB columns of its K input planes into a
-// contiguous panel first (1.4–1.6× less time on IGC-L24M2's 32×32 stage; smaller planes lose
-// more to the copy than they gain).
+// Where planes lie a multiple of 2 KiB apart (32×32 floats: 4 KiB, or smaller planes that an
+// interleave's table spaces out: IGC-L24M2's 16×16 secondary reads every 4th 1 KiB plane),
+// reading K of them side by side maps their lines to one or two L1 sets (12 ways each), and the
+// register tiles' reloads of B miss L1: the GEMM then copies each block of PB columns of its K
+// input planes into a contiguous panel first (1.4–1.6× less time on IGC-L24M2's 32×32 stage,
+// 1.6× on its 16×16 one). Planes spread over the sets read faster in place (the copy costs about
+// a fifth), so the tables decide (setsCollide).
 import { MR, NR } from './gemm';
 
 /** a + b·c, rounded twice (see tiles.as: no fused multiply-add, for the same bits everywhere). */
@@ -34,6 +36,7 @@ export const PB: i32 = 64;
 @inline
 function tile(
   kc: i32, pa: usize, src: usize, offs: usize, d0: usize, d1: usize, d2: usize, d3: usize,
+  bias: usize, relu: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -56,6 +59,23 @@ function tile(
     c31 = mulAdd(c31, a3, b1);
     pa += 16;
   }
+  if (bias != 0) {
+    // Added after the sums, as a separate bias pass would: Conv2D keeps its bits.
+    const b0 = v128.load32_splat(bias), b1 = v128.load32_splat(bias, 4);
+    const b2 = v128.load32_splat(bias, 8), b3 = v128.load32_splat(bias, 12);
+    c00 = f32x4.add(c00, b0); c01 = f32x4.add(c01, b0);
+    c10 = f32x4.add(c10, b1); c11 = f32x4.add(c11, b1);
+    c20 = f32x4.add(c20, b2); c21 = f32x4.add(c21, b2);
+    c30 = f32x4.add(c30, b3); c31 = f32x4.add(c31, b3);
+  }
+  if (relu) {
+    // pmax(c, 0) = c < 0 ? 0 : c: one instruction, NaN kept.
+    const z = f32x4.splat(0);
+    c00 = f32x4.pmax(c00, z); c01 = f32x4.pmax(c01, z);
+    c10 = f32x4.pmax(c10, z); c11 = f32x4.pmax(c11, z);
+    c20 = f32x4.pmax(c20, z); c21 = f32x4.pmax(c21, z);
+    c30 = f32x4.pmax(c30, z); c31 = f32x4.pmax(c31, z);
+  }
   v128.store(d0, c00);
   v128.store(d0, c01, 16);
   v128.store(d1, c10);
@@ -71,20 +91,42 @@ export function pointwiseScratchFloats(k: i32): i32 {
   return k * PB + k + MR * NR;
 }
 
+/** Rows of B in one L1 set above which pointwiseGemm copies B into a panel (12 ways). */
+const SET_ROWS: i32 = 8;
+
 /**
- * C[m, p] = Σ_k A[m, k] · B[k, p] for p < hw, with A packed in MR-row panels (packA), row k of B
- * at src + bOffs[k] and row m of C at dst + cOffs[m] (tables of i32 byte offsets). `ws` holds
- * pointwiseScratchFloats(k) floats.
+ * Whether more than SET_ROWS of the k rows of B (byte offsets in the table `offs`) fall in one L1
+ * set: 64 sets of 64-byte lines (48 KiB, 12 ways), so rows whose offsets agree modulo 4 KiB
+ * share a set wherever the tile is. `count` is 64 bytes of scratch.
+ */
+function setsCollide(offs: usize, k: i32, count: usize): bool {
+  memory.fill(count, 0, 64);
+  for (let kk = 0; kk < k; kk++) {
+    const c = count + <usize>((load<i32>(offs + (<usize>kk << 2)) >> 6) & 63);
+    const n: i32 = <i32>load<u8>(c) + 1;
+    if (n > SET_ROWS) return true;
+    store<u8>(c, <u8>n);
+  }
+  return false;
+}
+
+/**
+ * C[m, p] = Σ_k A[m, k] · B[k, p] (+ bias[m]) for p < hw, with A packed in MR-row panels (packA),
+ * row k of B at src + bOffs[k] and row m of C at dst + cOffs[m] (tables of i32 byte offsets),
+ * then max(·, 0) when `relu`: a FusedConv2D epilogue (BN folded into A and the bias) applied in
+ * registers. `bias` is 0 or m floats (an edge tile reads up to 3 floats past them, into the heap's
+ * slack, for rows it drops); `ws` holds pointwiseScratchFloats(k) floats.
  */
 export function pointwiseGemm(
   m: i32, k: i32, hw: i32, pa: usize, src: usize, bOffs: usize, dst: usize, cOffs: usize, ws: usize,
+  bias: usize = 0, relu: bool = false,
 ): void {
   const ldb = <usize>PB << 2;
   const panelOffs = ws + <usize>k * ldb;
   const tmp = panelOffs + (<usize>k << 2);
   const t0 = tmp, t1 = tmp + NR * 4, t2 = tmp + 2 * NR * 4, t3 = tmp + 3 * NR * 4;
-  // Many planes a multiple of 2 KiB apart are copied into the panel (see the top of this file).
-  const pack = k >= 8 && hw >= 512 && (hw & 511) == 0;
+  // Planes that share L1 sets are copied into the panel (see the top of this file).
+  const pack = k >= 8 && setsCollide(bOffs, k, tmp);
   for (let kk = 0; kk < k; kk++) store<i32>(panelOffs + (<usize>kk << 2), kk * PB * 4);
   const block = pack ? PB : hw;
   for (let p0 = 0; p0 < hw; p0 += block) {
@@ -112,14 +154,15 @@ export function pointwiseGemm(
         const rows = min<i32>(MR, m - i);
         const pai = pa + ((<usize>i * k) << 2);
         const co = cOffs + (<usize>i << 2);
+        const bi = bias != 0 ? bias + (<usize>i << 2) : 0;
         if (rows == MR && cols == NR) {
           tile(
             k, pai, s, offs,
             dst + <usize>load<i32>(co) + pb, dst + <usize>load<i32>(co, 4) + pb,
-            dst + <usize>load<i32>(co, 8) + pb, dst + <usize>load<i32>(co, 12) + pb,
+            dst + <usize>load<i32>(co, 8) + pb, dst + <usize>load<i32>(co, 12) + pb, bi, relu,
           );
         } else {
-          tile(k, pai, s, offs, t0, t1, t2, t3);
+          tile(k, pai, s, offs, t0, t1, t2, t3, bi, relu);
           for (let r = 0; r < rows; r++) {
             const d = dst + <usize>load<i32>(co + (<usize>r << 2)) + pb;
             const t = tmp + <usize>(r * NR * 4);
