@@ -7,6 +7,9 @@
 // kernels', not their bits. One thread per channel, fixed order: the results never depend on
 // timing or on the thread count.
 
+/** Floats summed in float32 before their sum is added into a float64 total (sum passes). */
+const BLOCK = 64;
+
 // @ts-ignore: decorator
 @inline
 function lo(v: v128): v128 {
