@@ -64,6 +64,11 @@ export const WINOGRAD_MIN_CHANNELS = 8;
  * and out (fewer leave its GEMMs too small; the small-group kernels take those).
  */
 export function useWinograd(s: Conv2DGeometry): boolean {
+  return winogradShape(s) && !useSmallGroups(s, true);
+}
+
+/** The shapes both Winograd kernels take (see useWinograd), small groups or not. */
+function winogradShape(s: Conv2DGeometry): boolean {
   return (
     cpuKernelOptions().winograd &&
     s.kh === 3 &&
@@ -75,7 +80,18 @@ export function useWinograd(s: Conv2DGeometry): boolean {
     s.outH % 2 === 0 &&
     s.outW % 8 === 0 &&
     s.cin / s.groups >= WINOGRAD_MIN_CHANNELS &&
-    s.cout / s.groups >= WINOGRAD_MIN_CHANNELS &&
-    !useSmallGroups(s, true)
+    s.cout / s.groups >= WINOGRAD_MIN_CHANNELS
   );
+}
+
+/**
+ * Whether a filter gradient runs on the wasm Winograd F(2×2, 3×3) kernels
+ * (wasm/assembly/winograd_grad.as): the forward's geometry (3×3, stride 1, no dilation, an
+ * output of whole 2×8 blocks) with at least WINOGRAD_MIN_CHANNELS channels per group in and
+ * out, small groups included: its 16 products along the tiles took 1.2–1.4× less time than the
+ * direct small-group kernel at 8 × 8 channels per group and than the GEMM on 8×8 planes, and
+ * about the same at 16 channels on 16×16 and 32×32 planes (bench/ shapes, batch 64).
+ */
+export function useWinogradFilter(s: Conv2DGeometry): boolean {
+  return winogradShape(s);
 }

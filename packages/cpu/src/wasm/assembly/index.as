@@ -7,6 +7,7 @@ import { gemm, gemmScratchBytes, MR, NR, packA } from './gemm';
 import { col2imAdd, im2col } from './im2col';
 import { pointwiseFilter, pointwiseGemm, pointwiseScratchFloats } from './pointwise';
 import { winogradItem, winogradScratchBytes } from './winograd';
+import { winogradFilterItem, winogradGradScratchBytes } from './winograd_grad';
 import {
   filterReduce, smallBegin, smallFilterItem, smallForwardItem, smallInputItem, smallScratchBytes,
   smallSetup,
@@ -20,6 +21,7 @@ import { bnTrainChannels, bnTrainGradChannels } from './norm';
 export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
 export { ewAffine, ewBinary, ewRelu, ewStep } from './elementwise';
 export { winogradFilter } from './winograd';
+export { winogradFilterReduce } from './winograd_grad';
 
 /** Bit of the flags slot that forces im2col for stride-1 convs (benchmarks compare). */
 const FLAG_NO_IMPLICIT: i32 = 2;
@@ -122,7 +124,10 @@ function gradRowFloats(): i32 {
  */
 export function convScratchBytes(job: usize, op: i32): i32 {
   readJob(job);
-  if ((flags & FLAG_WINOGRAD) != 0) return winogradScratchBytes(cinG, coutG, outH, outW);
+  if ((flags & FLAG_WINOGRAD) != 0) {
+    if (op == 1) return winogradGradScratchBytes(cinG, coutG, outH, outW);
+    return winogradScratchBytes(cinG, coutG, outH, outW);
+  }
   if ((flags & FLAG_POINTWISE) != 0) {
     if (op == 1) return 0;
     const m = op == 0 ? coutG : cinG, k = op == 0 ? cinG : coutG;
@@ -281,6 +286,24 @@ export function convFilter(job: usize): void {
   const chunks = slot(job, 25);
   const partStride = ptr(job, 26);
   const items = batch * groups;
+  if ((flags & FLAG_WINOGRAD) != 0) {
+    // Each chunk's partial holds every group's transformed gradient [ξ][coutG][cinG]
+    // (winograd_grad.as); the host's winogradFilterReduce finishes dw.
+    const groupBytes = <usize>(16 * coutG * cinG) << 2;
+    for (let c = firstItem(); c < i1; c = nextItem(c)) {
+      const part = dwt + <usize>c * partStride;
+      memory.fill(part, 0, <usize>groups * groupBytes);
+      const a = <i32>((<i64>items * c) / chunks), b = <i32>((<i64>items * (c + 1)) / chunks);
+      for (let item = a; item < b; item++) {
+        const n = item / groups, g = item % groups;
+        winogradFilterItem(
+          x + ((<usize>(n * cin + g * cinG) * hw) << 2), cinG, h, w, pt, pl, outH, outW,
+          dy + ((<usize>(n * cout + g * coutG) * ohw) << 2), coutG, part + <usize>g * groupBytes, ws,
+        );
+      }
+    }
+    return;
+  }
   if ((flags & FLAG_POINTWISE) != 0) {
     const inT = ptr(job, 27), outT = ptr(job, 28);
     for (let c = firstItem(); c < i1; c = nextItem(c)) {
