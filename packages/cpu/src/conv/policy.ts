@@ -42,6 +42,29 @@ export function useSmallGroups(s: Conv2DGeometry, wasm: boolean): boolean {
   );
 }
 
+/**
+ * Largest cinG·coutG whose strided input gradient runs on the direct wasm kernel (a transposed
+ * conv split by stride phase, small.as) instead of GEMM + col2im. Measured at stride 2 (bench/
+ * shapes, batch 64): 1.3–1.8× less time at 8 × 16, 16 × 16, 16 × 32 and 32 × 64; at stride 1
+ * the flipped filter's forward conv (Winograd, implicit GEMM) wins from 16 × 16 on.
+ */
+export const STRIDED_INPUT_MAX_PRODUCT = 2048;
+
+/**
+ * Whether an input gradient runs on the direct small-group kernels: useSmallGroups, and on the
+ * wasm path also strided convs up to STRIDED_INPUT_MAX_PRODUCT.
+ */
+export function useDirectInput(s: Conv2DGeometry, wasm: boolean): boolean {
+  if (useSmallGroups(s, wasm)) return true;
+  return (
+    wasm &&
+    cpuKernelOptions().smallGroupKernels &&
+    !useDirectPointwise(s) &&
+    (s.strideH > 1 || s.strideW > 1) &&
+    (s.cin / s.groups) * (s.cout / s.groups) <= STRIDED_INPUT_MAX_PRODUCT
+  );
+}
+
 /** Largest group weight matrix (coutG × cinG floats) that the pointwise kernels pack whole. */
 export const POINTWISE_MAX_GROUP_FLOATS = 64 * 1024;
 

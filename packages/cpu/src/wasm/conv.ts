@@ -1,5 +1,6 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
 import {
+  useDirectInput,
   usePointwiseKernels,
   useSmallGroups,
   useWinograd,
@@ -224,8 +225,8 @@ export function wasmConvFilter(
 }
 
 /**
- * Input gradient on the wasm kernels (any stride): the pointwise or direct small-group kernels,
- * else GEMM + col2im.
+ * Input gradient on the wasm kernels (any stride): the pointwise or direct transposed-conv
+ * kernels (useDirectInput), else GEMM + col2im.
  */
 export function wasmConvInput(
   k: WasmKernels,
@@ -236,7 +237,7 @@ export function wasmConvInput(
   dx: Float32Array,
   sh: Shuffles = NO_SHUFFLES,
 ): void {
-  const flags = usePointwiseKernels(s) ? FLAG_POINTWISE : useSmallGroups(s, true) ? FLAG_SMALL : 0;
+  const flags = usePointwiseKernels(s) ? FLAG_POINTWISE : useDirectInput(s, true) ? FLAG_SMALL : 0;
   runItems(k, threads, s, Op.convInput, flags, sh, (c) => [
     c.input(dy),
     c.input(w),
