@@ -202,6 +202,17 @@ const CASES: Case[] = [
     groups: 2,
   },
   {
+    name: 'Winograd filter gradient, 5 groups of 4, 2 × 8 output',
+    n: 3,
+    cin: 20,
+    h: 2,
+    w: 8,
+    cout: 20,
+    k: [3, 3],
+    pad: [1, 1, 1, 1],
+    groups: 5,
+  },
+  {
     name: 'Winograd, 3 groups of 8 → 9, batch 5, bottom pad only',
     n: 5,
     cin: 24,

@@ -87,11 +87,21 @@ export const WINOGRAD_MIN_CHANNELS = 8;
  * and out (fewer leave its GEMMs too small; the small-group kernels take those).
  */
 export function useWinograd(s: Conv2DGeometry): boolean {
-  return winogradShape(s) && !useSmallGroups(s, true);
+  return winogradShape(s, WINOGRAD_MIN_CHANNELS) && !useSmallGroups(s, true);
 }
 
-/** The shapes both Winograd kernels take (see useWinograd), small groups or not. */
-function winogradShape(s: Conv2DGeometry): boolean {
+/**
+ * Fewest channels per group (in and out) for which the Winograd filter gradient pays: at 4 × 4
+ * (IGC-L24M2's second stage) it took about 1.1× less time than the direct small-group kernel, at
+ * 2 × 2 1.3× more (bench/ shapes, batch 64).
+ */
+export const WINOGRAD_FILTER_MIN_CHANNELS = 4;
+
+/**
+ * The shapes the Winograd kernels take (see useWinograd), small groups or not, with at least
+ * `min` channels per group in and out.
+ */
+function winogradShape(s: Conv2DGeometry, min: number): boolean {
   return (
     cpuKernelOptions().winograd &&
     s.kh === 3 &&
@@ -102,19 +112,19 @@ function winogradShape(s: Conv2DGeometry): boolean {
     s.dilationW === 1 &&
     s.outH % 2 === 0 &&
     s.outW % 8 === 0 &&
-    s.cin / s.groups >= WINOGRAD_MIN_CHANNELS &&
-    s.cout / s.groups >= WINOGRAD_MIN_CHANNELS
+    s.cin / s.groups >= min &&
+    s.cout / s.groups >= min
   );
 }
 
 /**
  * Whether a filter gradient runs on the wasm Winograd F(2×2, 3×3) kernels
  * (wasm/assembly/winograd_grad.as): the forward's geometry (3×3, stride 1, no dilation, an
- * output of whole 2×8 blocks) with at least WINOGRAD_MIN_CHANNELS channels per group in and
- * out, small groups included: its 16 products along the tiles took 1.2–1.4× less time than the
+ * output of whole 2×8 blocks) with at least WINOGRAD_FILTER_MIN_CHANNELS channels per group in
+ * and out, small groups included: its 16 products along the tiles took 1.2–1.4× less time than the
  * direct small-group kernel at 8 × 8 channels per group and than the GEMM on 8×8 planes, and
  * about the same at 16 channels on 16×16 and 32×32 planes (bench/ shapes, batch 64).
  */
 export function useWinogradFilter(s: Conv2DGeometry): boolean {
-  return winogradShape(s);
+  return winogradShape(s, WINOGRAD_FILTER_MIN_CHANNELS);
 }
