@@ -12,8 +12,11 @@
 // Where planes lie a multiple of 2 KiB apart (32×32 floats: 4 KiB), reading K of them side by
 // side maps their lines to one or two L1 sets (12 ways each), and the register tiles' reloads of
 // B miss L1: the GEMM then copies each block of PB columns of its K input planes into a
-// contiguous panel first (1.4–1.6× less time on IGC-L24M2's 32×32 stage; smaller planes lose
-// more to the copy than they gain).
+// contiguous panel first (1.4–1.6× less time on IGC-L24M2's 32×32 stage). A folded interleave
+// spaces the planes a group reads by the shuffle's factor: on IGC-L24M2's 16×16 and 8×8 stages
+// (1 KiB and 256-byte planes) its 24 planes lie 4 KiB and 2 KiB apart, and packing took 1.2–1.8×
+// less time there too; on planes that do not alias it costs about 1/M of the GEMM (no change
+// measured on 8×8 and 16×16 dense 1×1 convs), so every plane of at least 64 floats is packed.
 import { MR, NR } from './gemm';
 
 /** a + b·c, rounded twice (see tiles.as: no fused multiply-add, for the same bits everywhere). */
@@ -83,8 +86,8 @@ export function pointwiseGemm(
   const panelOffs = ws + <usize>k * ldb;
   const tmp = panelOffs + (<usize>k << 2);
   const t0 = tmp, t1 = tmp + NR * 4, t2 = tmp + 2 * NR * 4, t3 = tmp + 3 * NR * 4;
-  // Many planes a multiple of 2 KiB apart are copied into the panel (see the top of this file).
-  const pack = k >= 8 && hw >= 512 && (hw & 511) == 0;
+  // Planes are copied into the panel when there are many of them (see the top of this file).
+  const pack = k >= 8 && hw >= 64;
   for (let kk = 0; kk < k; kk++) store<i32>(panelOffs + (<usize>kk << 2), kk * PB * 4);
   const block = pack ? PB : hw;
   for (let p0 = 0; p0 < hw; p0 += block) {
