@@ -121,9 +121,9 @@ function winogradShape(s: Conv2DGeometry, min: number): boolean {
  * Whether a filter gradient runs on the wasm Winograd F(2×2, 3×3) kernels
  * (wasm/assembly/winograd_grad.as): the forward's geometry (3×3, stride 1, no dilation, an
  * output of whole 2×8 blocks) with at least WINOGRAD_FILTER_MIN_CHANNELS channels per group in
- * and out, small groups included: its 16 products along the tiles took 1.2–1.4× less time than the
- * direct small-group kernel at 8 × 8 channels per group and than the GEMM on 8×8 planes, and
- * about the same at 16 channels on 16×16 and 32×32 planes (bench/ shapes, batch 64).
+ * and out, small groups included: its 16 products along the tiles took 1.2–1.5× less time than
+ * the GEMM (16–64 channels) and than the direct small-group kernel at 8 × 8 channels per group,
+ * about 1.06× less at 4 × 4 (bench/ shapes, batch 64).
  */
 export function useWinogradFilter(s: Conv2DGeometry): boolean {
   return winogradShape(s, WINOGRAD_FILTER_MIN_CHANNELS);
