@@ -76,9 +76,9 @@ function readJob(job: usize): void {
 }
 
 /**
- * The host chose the direct small-group kernels; also passes them the geometry. Their items run
- * group-major (item = g·batch + n), so a thread mostly keeps one group's packed weights from one
- * image to the next.
+ * The host chose the direct small-group kernels; also passes them the geometry. The forward's
+ * items run group-major (item = g·batch + n), so a thread mostly keeps one group's packed
+ * weights from one image to the next; the gradients' mostly image-major (see there).
  */
 function smallGroups(): bool {
   if ((flags & FLAG_SMALL) == 0) return false;
