@@ -169,7 +169,16 @@ function fillPlanes(xg: usize): void {
         if (sw == 1) {
           copyFloats(d + (<usize>ja << 2), src + (<usize>(ja - pl) << 2), jb - ja);
         } else {
-          for (let j = ja; j < jb; j++) {
+          let j = ja;
+          if (sw == 2) {
+            // 4 columns of this phase from 8 consecutive image columns, while those lie in the row.
+            for (; j + 4 <= jb && j * 2 + ph - pl + 8 <= w; j += 4) {
+              const p = src + (<usize>(j * 2 + ph - pl) << 2);
+              const a = v128.load(p), b = v128.load(p, 16);
+              v128.store(d + (<usize>j << 2), v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+            }
+          }
+          for (; j < jb; j++) {
             store<f32>(d + (<usize>j << 2), load<f32>(src + (<usize>(j * sw + ph - pl) << 2)));
           }
         }
