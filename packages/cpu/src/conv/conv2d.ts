@@ -9,7 +9,7 @@ import {
   wasmConvInput,
   wasmFoldsShuffles,
 } from '../wasm/conv.js';
-import { usePointwiseKernels, useSmallGroups } from './policy.js';
+import { useDirectInput, usePointwiseKernels, useSmallGroups } from './policy.js';
 import { Scratch } from './scratch.js';
 import { backpropInputAsForward, flipSwapFilter } from './transform.js';
 import { convFilterTs, convForwardTs, convInputTs } from './ts/conv.js';
@@ -60,8 +60,8 @@ export function conv2dForward(
 }
 
 /**
- * dx for dy; dx is overwritten. Small groups run the direct transposed-conv kernels (any
- * stride). Otherwise stride 1 runs as a forward conv with the flipped filter (no scatter), other
+ * dx for dy; dx is overwritten. Small groups, and on wasm strided convs of up to
+ * STRIDED_INPUT_MAX_PRODUCT channel pairs per group, run the direct transposed-conv kernels. Otherwise stride 1 runs as a forward conv with the flipped filter (no scatter), other
  * strides as GEMM into columns, then col2im.
  */
 export function conv2dBackpropInput(
@@ -77,7 +77,7 @@ export function conv2dBackpropInput(
     wasmConvInput(wasm, cpuKernelOptions().threads, s, dy, w, dx, sh);
     return;
   }
-  if (useSmallGroups(s, wasm !== null)) {
+  if (useDirectInput(s, wasm !== null)) {
     if (wasm) wasmConvInput(wasm, cpuKernelOptions().threads, s, dy, w, dx);
     else smallInputTs(s, dy, w, dx);
     return;

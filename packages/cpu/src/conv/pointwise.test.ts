@@ -38,6 +38,10 @@ const CASES: Case[] = [
   { n: 2, cin: 32, cout: 32, groups: 8, hw: [14, 14], sh: { inShuffle: 4, outShuffle: 8 } },
   // No interleave, one group, one channel in, odd plane.
   { n: 2, cin: 1, cout: 6, groups: 1, hw: [3, 5], sh: { inShuffle: 1, outShuffle: 1 } },
+  // L24M2's 24 × 24 groups on planes packed into panels: 130 floats (two blocks of 64 and 2),
+  // and exactly one block of 64 with 8 × 12 groups.
+  { n: 2, cin: 48, cout: 48, groups: 2, hw: [10, 13], sh: { inShuffle: 24, outShuffle: 2 } },
+  { n: 1, cin: 16, cout: 24, groups: 2, hw: [8, 8], sh: { inShuffle: 8, outShuffle: 2 } },
   { n: 1, cin: 8, cout: 8, groups: 4, hw: [1, 1], sh: { inShuffle: 2, outShuffle: 1 } },
   // IGC-L24M2's 16×16 secondary: its interleave reads every 4th 1 KiB plane, 4 KiB apart, so
   // the rows share L1 sets and are copied into panels.

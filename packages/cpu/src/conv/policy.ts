@@ -53,6 +53,29 @@ export function useSmallGroups(s: Conv2DGeometry, wasm: boolean, forward = false
   return cpuKernelOptions().smallGroupKernels && !useDirectPointwise(s) && product <= bound;
 }
 
+/**
+ * Largest cinG·coutG whose strided input gradient runs on the direct wasm kernel (a transposed
+ * conv split by stride phase, small.as) instead of GEMM + col2im. Measured at stride 2 (bench/
+ * shapes, batch 64): 1.3–1.8× less time at 8 × 16, 16 × 16, 16 × 32 and 32 × 64; at stride 1
+ * the flipped filter's forward conv (Winograd, implicit GEMM) wins from 16 × 16 on.
+ */
+export const STRIDED_INPUT_MAX_PRODUCT = 2048;
+
+/**
+ * Whether an input gradient runs on the direct small-group kernels: useSmallGroups, and on the
+ * wasm path also strided convs up to STRIDED_INPUT_MAX_PRODUCT.
+ */
+export function useDirectInput(s: Conv2DGeometry, wasm: boolean): boolean {
+  if (useSmallGroups(s, wasm)) return true;
+  return (
+    wasm &&
+    cpuKernelOptions().smallGroupKernels &&
+    !useDirectPointwise(s) &&
+    (s.strideH > 1 || s.strideW > 1) &&
+    (s.cin / s.groups) * (s.cout / s.groups) <= STRIDED_INPUT_MAX_PRODUCT
+  );
+}
+
 /** Largest group weight matrix (coutG × cinG floats) that the pointwise kernels pack whole. */
 export const POINTWISE_MAX_GROUP_FLOATS = 64 * 1024;
 
@@ -75,6 +98,21 @@ export const WINOGRAD_MIN_CHANNELS = 8;
  * and out (fewer leave its GEMMs too small; the small-group kernels take those).
  */
 export function useWinograd(s: Conv2DGeometry): boolean {
+  return winogradShape(s, WINOGRAD_MIN_CHANNELS) && !useSmallGroups(s, true);
+}
+
+/**
+ * Fewest channels per group (in and out) for which the Winograd filter gradient pays: at 4 × 4
+ * (IGC-L24M2's second stage) it took about 1.1× less time than the direct small-group kernel, at
+ * 2 × 2 1.3× more (bench/ shapes, batch 64).
+ */
+export const WINOGRAD_FILTER_MIN_CHANNELS = 4;
+
+/**
+ * The shapes the Winograd kernels take (see useWinograd), small groups or not, with at least
+ * `min` channels per group in and out.
+ */
+function winogradShape(s: Conv2DGeometry, min: number): boolean {
   return (
     cpuKernelOptions().winograd &&
     s.kh === 3 &&
@@ -85,8 +123,19 @@ export function useWinograd(s: Conv2DGeometry): boolean {
     s.dilationW === 1 &&
     s.outH % 2 === 0 &&
     s.outW % 8 === 0 &&
-    s.cin / s.groups >= WINOGRAD_MIN_CHANNELS &&
-    s.cout / s.groups >= WINOGRAD_MIN_CHANNELS &&
-    !useSmallGroups(s, true)
+    s.cin / s.groups >= min &&
+    s.cout / s.groups >= min
   );
+}
+
+/**
+ * Whether a filter gradient runs on the wasm Winograd F(2×2, 3×3) kernels
+ * (wasm/assembly/winograd_grad.as): the forward's geometry (3×3, stride 1, no dilation, an
+ * output of whole 2×8 blocks) with at least WINOGRAD_FILTER_MIN_CHANNELS channels per group in
+ * and out, small groups included: its 16 products along the tiles took 1.2–1.5× less time than
+ * the GEMM (16–64 channels) and than the direct small-group kernel at 8 × 8 channels per group,
+ * about 1.06× less at 4 × 4 (bench/ shapes, batch 64).
+ */
+export function useWinogradFilter(s: Conv2DGeometry): boolean {
+  return winogradShape(s, WINOGRAD_FILTER_MIN_CHANNELS);
 }

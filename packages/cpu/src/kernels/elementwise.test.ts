@@ -63,3 +63,68 @@ describe.skipIf(!loadWasmKernels())('wasm elementwise kernels', () => {
     });
   });
 });
+
+describe('float32 rows against one element per row', () => {
+  const ops = { add, sub, mul, div } as const;
+  const apply = {
+    add: (x: number, y: number) => x + y,
+    sub: (x: number, y: number) => x - y,
+    mul: (x: number, y: number) => x * y,
+    div: (x: number, y: number) => x / y,
+  };
+  // [full shape, the other operand's shape]: per channel, per image row, an outer broadcast.
+  const cases: [number[], number[]][] = [
+    [
+      [2, 3, 4, 5],
+      [2, 3, 1, 1],
+    ],
+    [
+      [3, 1, 7],
+      [3, 1, 1],
+    ],
+    [
+      [4, 6],
+      [1, 6],
+    ].reverse() as [number[], number[]],
+    [
+      [5, 9],
+      [5, 1],
+    ],
+  ];
+  for (const [full, part] of cases) {
+    for (const name of Object.keys(ops) as (keyof typeof ops)[]) {
+      it(`${name} of ${full.join('×')} and ${part.join('×')}, both orders, match a direct broadcast`, () => {
+        const fv = operand(3).slice(
+          0,
+          full.reduce((p, d) => p * d, 1),
+        );
+        const pv = operand(4).slice(
+          0,
+          part.reduce((p, d) => p * d, 1),
+        );
+        const f = ENGINE.fromValues(fv, full, 'float32');
+        const p = ENGINE.fromValues(pv, part, 'float32');
+        const shape = full.map((d, i) => Math.max(d, part[i]!));
+        const size = shape.reduce((q, d) => q * d, 1);
+        const index = (s: number[], at: number[]) =>
+          s.reduce((o, d, i) => o * d + (d === 1 ? 0 : at[i]!), 0);
+        const want = [new Float32Array(size), new Float32Array(size)];
+        for (let k = 0; k < size; k++) {
+          const at: number[] = [];
+          let r = k;
+          for (let i = shape.length - 1; i >= 0; i--) {
+            at[i] = r % shape[i]!;
+            r = Math.floor(r / shape[i]!);
+          }
+          const x = fv[index(full, at)]!;
+          const y = pv[index(part, at)]!;
+          want[0]![k] = apply[name](x, y);
+          want[1]![k] = apply[name](y, x);
+        }
+        const bits = (v: Float32Array) => new Int32Array(v.buffer, v.byteOffset, v.length);
+        expect(bitsOf(ops[name](f, p))).toEqual(bits(want[0]!));
+        expect(bitsOf(ops[name](p, f))).toEqual(bits(want[1]!));
+      });
+    }
+  }
+});

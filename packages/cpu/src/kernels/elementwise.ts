@@ -113,6 +113,54 @@ function binaryFlat(op: Bin, o: TypedArray, a: TypedArray, b: TypedArray, n: num
   }
 }
 
+/**
+ * Float32 runs of `len` contiguous elements of one operand against one element of the other
+ * (a per-channel scale or bias, a gradient broadcast over a plane): `side` 0 when b is the
+ * repeated one. A float32-only loop with the scalar hoisted; the generic strided runs, which
+ * every dtype shares, took about 7 ns per element here.
+ */
+function binaryRows(
+  op: Bin,
+  o: Float32Array,
+  v: Float32Array,
+  s: Float32Array,
+  vStride: number,
+  sStride: number,
+  rows: number,
+  len: number,
+  side: 0 | 1,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const k = s[r * sStride]!;
+    const vo = r * vStride;
+    const oo = r * len;
+    if (side === 1) {
+      if (op === Bin.Add) for (let i = 0; i < len; i++) o[oo + i] = k + v[vo + i]!;
+      else if (op === Bin.Sub) for (let i = 0; i < len; i++) o[oo + i] = k - v[vo + i]!;
+      else if (op === Bin.Mul) for (let i = 0; i < len; i++) o[oo + i] = k * v[vo + i]!;
+      else for (let i = 0; i < len; i++) o[oo + i] = k / v[vo + i]!;
+    } else if (op === Bin.Add) for (let i = 0; i < len; i++) o[oo + i] = v[vo + i]! + k;
+    else if (op === Bin.Sub) for (let i = 0; i < len; i++) o[oo + i] = v[vo + i]! - k;
+    else if (op === Bin.Mul) for (let i = 0; i < len; i++) o[oo + i] = v[vo + i]! * k;
+    else for (let i = 0; i < len; i++) o[oo + i] = v[vo + i]! / k;
+  }
+}
+
+/**
+ * Whether a collapsed broadcast is rows of contiguous elements of one float32 operand against
+ * one element per row of the other (binaryRows).
+ */
+function rowsOfScalars(
+  op: Bin,
+  o: TypedArray,
+  c: { shape: readonly number[]; strides: readonly (readonly number[])[] },
+): boolean {
+  if (op > Bin.Div || !(o instanceof Float32Array) || c.shape.length !== 2) return false;
+  const [os, as, bs] = c.strides as [number[], number[], number[]];
+  if (os[1] !== 1 || os[0] !== c.shape[1]) return false;
+  return (as[1] === 1 && bs[1] === 0) || (as[1] === 0 && bs[1] === 1);
+}
+
 function binary(
   floatOp: Bin,
   intOp: Bin = floatOp,
@@ -134,6 +182,16 @@ function binary(
         broadcastStrides(a.shape, shape),
         broadcastStrides(b.shape, shape),
       ]);
+      if (rowsOfScalars(op, o, c)) {
+        const [, [ar, ai], [br, bi]] = c.strides as [number[], number[], number[]];
+        const rows = c.shape[0]!;
+        const len = c.shape[1]!;
+        const fa = av as Float32Array;
+        const fb = bv as Float32Array;
+        if (bi === 0 && ai === 1) binaryRows(op, o as Float32Array, fa, fb, ar!, br!, rows, len, 0);
+        else binaryRows(op, o as Float32Array, fb, fa, br!, ar!, rows, len, 1);
+        return info;
+      }
       forEachRun(c.shape, c.strides, ([oo, ao, bo], len, [os, as, bs]) => {
         binaryRun(op, o, oo!, os!, av, ao!, as!, bv, bo!, bs!, len);
       });

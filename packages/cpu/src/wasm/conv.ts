@@ -1,5 +1,11 @@
 import type { Conv2DGeometry } from '@igcnet/tensor/backend';
-import { usePointwiseKernels, useSmallGroups, useWinograd } from '../conv/policy.js';
+import {
+  useDirectInput,
+  usePointwiseKernels,
+  useSmallGroups,
+  useWinograd,
+  useWinogradFilter,
+} from '../conv/policy.js';
 import { cpuKernelOptions } from '../options.js';
 import { execute, threadsFor } from './exec.js';
 import {
@@ -175,8 +181,9 @@ export const FILTER_CHUNKS = 16;
 
 /**
  * Filter gradient on the wasm kernels: see FILTER_CHUNKS; the small-group kernels write one
- * slot per item and sum the slots over images in order. Both give the same bits for any thread
- * count.
+ * slot per item and sum the slots over images in order; Winograd's (useWinogradFilter) chunk
+ * partials hold the transformed gradient [g][ξ][co][ci], added in chunk order and transformed
+ * back by winogradFilterReduce. All give the same bits for any thread count.
  */
 export function wasmConvFilter(
   k: WasmKernels,
@@ -188,13 +195,16 @@ export function wasmConvFilter(
   sh: Shuffles = NO_SHUFFLES,
 ): void {
   const p = plan(k, threads, s);
-  const flags = flagsFor(s);
+  const winograd = useWinogradFilter(s);
+  const flags = winograd ? FLAG_WINOGRAD : flagsFor(s);
   const small = (flags & FLAG_SMALL) !== 0;
   // Small groups: one slot per item (threads claim items); else one partial per chunk.
   const parts = small ? p.items : Math.min(p.items, FILTER_CHUNKS);
   const t = Math.min(p.threads, parts);
   withCall(k.heap, (c) => {
-    const partBytes = dw.length * 4;
+    const cinG = s.cin / s.groups;
+    // Winograd's partials: 16 transformed values per channel pair instead of 9 taps.
+    const partBytes = winograd ? 16 * s.cout * cinG * 4 : dw.length * 4;
     const slots = c.scratch(parts * partBytes);
     const ws = perThread(c, t, scratchBytes(k, s, Op.convFilter, flags));
     const ptrs = [c.input(x), c.input(dy), 0, slots] as const;
@@ -204,14 +214,24 @@ export function wasmConvFilter(
     const jobs = writeConvJobs(k.memory, t, parts, s, flags, (i) => ({ ptrs, ws: ws[i]! }), extra);
     execute(k, Op.convFilter, jobs);
     const out = c.output(dw);
-    if (small) k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, out);
+    if (winograd) {
+      k.exports.winogradFilterReduce(
+        slots,
+        parts,
+        partBytes,
+        s.groups,
+        s.cout / s.groups,
+        cinG,
+        out,
+      );
+    } else if (small) k.exports.filterReduce(slots, s.groups, s.n, dw.length / s.groups, out);
     else k.exports.filterReduce(slots, 1, parts, dw.length, out);
   });
 }
 
 /**
- * Input gradient on the wasm kernels (any stride): the pointwise or direct small-group kernels,
- * else GEMM + col2im.
+ * Input gradient on the wasm kernels (any stride): the pointwise or direct transposed-conv
+ * kernels (useDirectInput), else GEMM + col2im.
  */
 export function wasmConvInput(
   k: WasmKernels,
@@ -222,7 +242,7 @@ export function wasmConvInput(
   dx: Float32Array,
   sh: Shuffles = NO_SHUFFLES,
 ): void {
-  const flags = usePointwiseKernels(s) ? FLAG_POINTWISE : useSmallGroups(s, true) ? FLAG_SMALL : 0;
+  const flags = usePointwiseKernels(s) ? FLAG_POINTWISE : useDirectInput(s, true) ? FLAG_SMALL : 0;
   runItems(k, threads, s, Op.convInput, flags, sh, (c) => [
     c.input(dy),
     c.input(w),

@@ -45,12 +45,13 @@ function geometry(
 }
 
 /**
- * Every path that threads split: implicit GEMM, Winograd, im2col (stride 2), pointwise 1×1,
- * small groups.
+ * Every path that threads split: implicit GEMM, Winograd (forward and filter gradient), im2col
+ * (stride 2), pointwise 1×1, small groups.
  */
 const SHAPES: [string, Conv2DGeometry][] = [
   ['3×3 implicit GEMM', geometry(6, 16, 9, 24, 3, 1, 1)],
   ['3×3 Winograd', geometry(6, 16, 8, 16, 3, 1, 1)],
+  ['3×3 Winograd filter gradient, 3 groups of 8, 18 items', geometry(6, 24, 8, 24, 3, 1, 3)],
   ['3×3 stride 2 (im2col)', geometry(6, 12, 11, 20, 3, 2, 1)],
   ['1×1 pointwise, 4 groups', geometry(6, 16, 7, 16, 1, 1, 4)],
   ['3×3 small groups of 2', geometry(6, 12, 9, 12, 3, 1, 6)],

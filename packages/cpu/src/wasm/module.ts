@@ -18,6 +18,19 @@ export interface KernelExports {
   filterReduce(slots: number, groups: number, batch: number, slotFloats: number, out: number): void;
   /** Winograd's transformed filters U[g][ξ][co][ci] of w (assembly/winograd.as). */
   winogradFilter(w: number, groups: number, coutG: number, cinG: number, u: number): void;
+  /**
+   * The Winograd filter gradient's chunk partials (each partBytes apart) summed in order and
+   * transformed back into dw (assembly/winograd_grad.as).
+   */
+  winogradFilterReduce(
+    parts: number,
+    nparts: number,
+    partBytes: number,
+    groups: number,
+    coutG: number,
+    cinG: number,
+    dw: number,
+  ): void;
   /** o = a op b over n floats (op 0 +, 1 −, 2 ×, 3 ÷; assembly/elementwise.as). */
   ewBinary(op: number, a: number, b: number, o: number, n: number): void;
   /** o = max(x, 0) over n floats, NaN kept. */

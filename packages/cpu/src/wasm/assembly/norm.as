@@ -1,9 +1,14 @@
 // Batch-norm kernels. Each channel is finished before the next: its sums over the batch, then
-// its elementwise pass while its planes are still in cache. Sums run in float64 lanes promoted
-// from f32x4 loads, as the TypeScript kernels sum in float64; the elementwise math is float64
-// too, in the TypeScript kernels' order, so for equal sums the outputs are the same bits. One
-// thread, fixed order: the results never depend on timing (worker threads were measured slower:
-// the kernels are memory bound and a handoff costs about what the second core saves).
+// its elementwise pass while its planes are still (partly) in cache. Sums run in float32 over
+// blocks of BLOCK floats, each block's sum added into float64 totals, about the channel's first
+// value (forward) or its mean (gradient), so cancellation costs little; the elementwise pass is
+// float32 with per-channel coefficients computed in float64 (twice the lanes of float64 math:
+// these passes were compute bound). Results are within float32 rounding of the TypeScript
+// kernels', not their bits. One thread per channel, fixed order: the results never depend on
+// timing or on the thread count.
+
+/** Floats summed in float32 before their sum is added into a float64 total (sum passes). */
+const BLOCK = 64;
 
 // @ts-ignore: decorator
 @inline
@@ -97,16 +102,34 @@ function bnTrainCore(
     const kv = f64x2.splat(k);
     let s0 = f64x2.splat(0), s1 = s0, q0 = s0, q1 = s0;
     let s = 0.0, q = 0.0;
+    const kf = f32x4.splat(<f32>k);
     for (let b = 0; b < n; b++) {
       const p = x + base + <usize>b * stride;
-      for (let i = 0; i < vecEnd; i += 4) {
-        const v = v128.load(p + (<usize>i << 2));
-        const a = f64x2.sub(lo(v), kv);
-        const d = f64x2.sub(hi(v), kv);
-        s0 = f64x2.add(s0, a);
-        s1 = f64x2.add(s1, d);
-        q0 = f64x2.add(q0, f64x2.mul(a, a));
-        q1 = f64x2.add(q1, f64x2.mul(d, d));
+      // float32 partial sums over blocks of BLOCK floats, then added into the float64 totals:
+      // the float32 error stays that of a sum of BLOCK / 8 terms.
+      for (let i0 = 0; i0 < vecEnd; i0 += BLOCK) {
+        const i1 = min<i32>(i0 + BLOCK, vecEnd);
+        let fa = f32x4.splat(0), fb = fa, ga = fa, gb = fa;
+        let i = i0;
+        for (; i + 8 <= i1; i += 8) {
+          const a = f32x4.sub(v128.load(p + (<usize>i << 2)), kf);
+          const d = f32x4.sub(v128.load(p + (<usize>i << 2), 16), kf);
+          fa = f32x4.add(fa, a);
+          fb = f32x4.add(fb, d);
+          ga = f32x4.add(ga, f32x4.mul(a, a));
+          gb = f32x4.add(gb, f32x4.mul(d, d));
+        }
+        if (i < i1) {
+          const a = f32x4.sub(v128.load(p + (<usize>i << 2)), kf);
+          fa = f32x4.add(fa, a);
+          ga = f32x4.add(ga, f32x4.mul(a, a));
+        }
+        const fs = f32x4.add(fa, fb);
+        const gs = f32x4.add(ga, gb);
+        s0 = f64x2.add(s0, lo(fs));
+        s1 = f64x2.add(s1, hi(fs));
+        q0 = f64x2.add(q0, lo(gs));
+        q1 = f64x2.add(q1, hi(gs));
       }
       for (let i = vecEnd; i < plane; i++) {
         const a = <f64>load<f32>(p + (<usize>i << 2)) - k;
@@ -120,24 +143,24 @@ function bnTrainCore(
     store<f32>(mean + (<usize>ch << 2), <f32>m);
     store<f32>(variance + (<usize>ch << 2), <f32>v);
     const scale = <f64>load<f32>(gamma + (<usize>ch << 2)) / Math.sqrt(v + eps);
-    const shift = <f64>load<f32>(beta + (<usize>ch << 2)) - m * scale;
-    const sv = f64x2.splat(scale);
-    const dv = f64x2.splat(shift);
+    // y = (x − k)·scale + (β − (m − k)·scale) in float32: x − k is exact for values near the
+    // channel's first one (a large mean costs no precision), and float32 arithmetic does twice
+    // the lanes of float64.
+    const sf = f32x4.splat(<f32>scale);
+    const hf = <f32>(<f64>load<f32>(beta + (<usize>ch << 2)) - ms * scale);
+    const df = f32x4.splat(hf);
     for (let b = 0; b < n; b++) {
       const o = base + <usize>b * stride;
       const p = x + o;
       const r = y + o;
       for (let i = 0; i < vecEnd; i += 4) {
         const at = <usize>i << 2;
-        const w = v128.load(p + at);
-        const a = f64x2.add(f64x2.mul(lo(w), sv), dv);
-        const d = f64x2.add(f64x2.mul(hi(w), sv), dv);
-        const packed = pack(a, d);
-        v128.store(r + at, relu ? relu4(packed) : packed);
+        const z = f32x4.add(f32x4.mul(f32x4.sub(v128.load(p + at), kf), sf), df);
+        v128.store(r + at, relu ? relu4(z) : z);
       }
       for (let i = vecEnd; i < plane; i++) {
         const at = <usize>i << 2;
-        const z = <f32>(<f64>load<f32>(p + at) * scale + shift);
+        const z = (load<f32>(p + at) - <f32>k) * <f32>scale + hf;
         store<f32>(r + at, relu ? relu1(z) : z);
       }
     }
@@ -206,21 +229,37 @@ function bnTrainGradCore(
     const base = (<usize>ch * <usize>plane) << 2;
     const m = <f64>load<f32>(mean + (<usize>ch << 2));
     const invStd = 1.0 / Math.sqrt(<f64>load<f32>(variance + (<usize>ch << 2)) + eps);
-    const mv = f64x2.splat(m);
+    const mf = f32x4.splat(<f32>m);
     let s0 = f64x2.splat(0), s1 = s0, t0 = s0, t1 = s0;
     let s = 0.0, t = 0.0;
     for (let b = 0; b < n; b++) {
       const o = base + <usize>b * stride;
-      for (let i = 0; i < vecEnd; i += 4) {
-        const at = o + (<usize>i << 2);
-        const g = dy4(dy, y, at, relu);
-        const w = v128.load(x + at);
-        const ga = lo(g);
-        const gb = hi(g);
-        s0 = f64x2.add(s0, ga);
-        s1 = f64x2.add(s1, gb);
-        t0 = f64x2.add(t0, f64x2.mul(ga, f64x2.sub(lo(w), mv)));
-        t1 = f64x2.add(t1, f64x2.mul(gb, f64x2.sub(hi(w), mv)));
+      // float32 partial sums per block, as in bnTrainCore.
+      for (let i0 = 0; i0 < vecEnd; i0 += BLOCK) {
+        const i1 = min<i32>(i0 + BLOCK, vecEnd);
+        let fa = f32x4.splat(0), fb = fa, ga = fa, gb = fa;
+        let i = i0;
+        for (; i + 8 <= i1; i += 8) {
+          const at = o + (<usize>i << 2);
+          const g = dy4(dy, y, at, relu);
+          const h = dy4(dy, y, at + 16, relu);
+          fa = f32x4.add(fa, g);
+          fb = f32x4.add(fb, h);
+          ga = f32x4.add(ga, f32x4.mul(g, f32x4.sub(v128.load(x + at), mf)));
+          gb = f32x4.add(gb, f32x4.mul(h, f32x4.sub(v128.load(x + at, 16), mf)));
+        }
+        if (i < i1) {
+          const at = o + (<usize>i << 2);
+          const g = dy4(dy, y, at, relu);
+          fa = f32x4.add(fa, g);
+          ga = f32x4.add(ga, f32x4.mul(g, f32x4.sub(v128.load(x + at), mf)));
+        }
+        const fs = f32x4.add(fa, fb);
+        const gs = f32x4.add(ga, gb);
+        s0 = f64x2.add(s0, lo(fs));
+        s1 = f64x2.add(s1, hi(fs));
+        t0 = f64x2.add(t0, lo(gs));
+        t1 = f64x2.add(t1, hi(gs));
       }
       for (let i = vecEnd; i < plane; i++) {
         const at = o + (<usize>i << 2);
@@ -236,26 +275,25 @@ function bnTrainGradCore(
     const k = <f64>load<f32>(gamma + (<usize>ch << 2)) * invStd;
     const meanDy = sdy / count;
     const meanDyx = sdyx / count;
-    const iv = f64x2.splat(invStd);
-    const kv = f64x2.splat(k);
-    const mdy = f64x2.splat(meanDy);
-    const mdyx = f64x2.splat(meanDyx);
+    // dx = k·dy − k·mean(dy) − k·invStd·mean(dy·x̂)·(x − m), in float32 (see bnTrainCore).
+    const kf = <f32>k;
+    const cf = <f32>(k * meanDy);
+    const bf = <f32>(k * invStd * meanDyx);
+    const kv = f32x4.splat(kf);
+    const cv = f32x4.splat(cf);
+    const bv = f32x4.splat(bf);
     for (let b = 0; b < n; b++) {
       const o = base + <usize>b * stride;
       for (let i = 0; i < vecEnd; i += 4) {
         const at = o + (<usize>i << 2);
         const g = dy4(dy, y, at, relu);
-        const w = v128.load(x + at);
-        const xa = f64x2.mul(f64x2.sub(lo(w), mv), iv);
-        const xb = f64x2.mul(f64x2.sub(hi(w), mv), iv);
-        const a = f64x2.mul(kv, f64x2.sub(f64x2.sub(lo(g), mdy), f64x2.mul(xa, mdyx)));
-        const d = f64x2.mul(kv, f64x2.sub(f64x2.sub(hi(g), mdy), f64x2.mul(xb, mdyx)));
-        v128.store(dx + at, pack(a, d));
+        const xm = f32x4.sub(v128.load(x + at), mf);
+        v128.store(dx + at, f32x4.sub(f32x4.sub(f32x4.mul(kv, g), cv), f32x4.mul(bv, xm)));
       }
       for (let i = vecEnd; i < plane; i++) {
         const at = o + (<usize>i << 2);
-        const xhat = (<f64>load<f32>(x + at) - m) * invStd;
-        store<f32>(dx + at, <f32>(k * (dy1(dy, y, at, relu) - meanDy - xhat * meanDyx)));
+        const g = <f32>dy1(dy, y, at, relu);
+        store<f32>(dx + at, kf * g - cf - bf * (load<f32>(x + at) - <f32>m));
       }
     }
   }

@@ -172,9 +172,9 @@ function fillPlanes(xg: usize): void {
         }
         let j = ja;
         if (sw == 2) {
-          // Every other float of two vectors: 4 columns of this phase per shuffle. The loads
-          // reach up to 7 floats past the last column taken (the next row, or heap slack).
-          for (; j + 4 <= jb; j += 4) {
+          // Every other float of two vectors: 4 columns of this phase per shuffle, while the 8
+          // floats loaded lie in the row (past it they would read the next row or beyond the heap).
+          for (; j + 4 <= jb && 2 * j + ph - pl + 8 <= w; j += 4) {
             const a = src + (<usize>(2 * j + ph - pl) << 2);
             v128.store(d + (<usize>j << 2), v128.shuffle<f32>(v128.load(a), v128.load(a, 16), 0, 2, 4, 6));
           }

@@ -110,7 +110,7 @@ function patchRow(p: usize, j: i32): v128 {
  * V[ξ][ci][t] = (Bᵀ d B)[ξ] for the tiles t < rows·tw of tile rows ty0 … of every channel's
  * padded plane (wp floats per row, hp rows), 4 tiles at a time; V rows are nt floats.
  */
-function inputTransform(
+export function inputTransform(
   xpad: usize, cinG: i32, hp: i32, wp: i32, ty0: i32, rows: i32, tw: i32, v: usize, nt: i32,
 ): void {
   const rowB = <usize>wp << 2;
