@@ -74,7 +74,10 @@ describe('zoo models in eval mode run every conv → BN as one fused conv', () =
       // Under a recording the same forward runs the ops one by one.
       const w = model.parameters()[0]!;
       const { value: composed, grads } = valueAndGrads(() => model.forward(x), [w]);
-      expect(relDiff(fused, composed)).toBeLessThan(1e-5);
+      // The CPU backend folds each BN into its conv's weights (as onnxruntime does), which rounds
+      // once more per fused layer: the bound grows with the layers (igcv3-cifar-w0.5, 98 of
+      // them, differs by 2.8e-5).
+      expect(relDiff(fused, composed)).toBeLessThan(Math.max(1e-5, bns * 1e-6));
       dispose([x, fused, composed, ...grads]);
       model.dispose();
     });
