@@ -1,12 +1,13 @@
-import type {
-  Backend,
-  BackendLimits,
-  BackendMemory,
-  DataId,
-  DType,
-  KernelTable,
-  Shape,
-  TypedArray,
+import {
+  type Backend,
+  type BackendLimits,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type KernelTable,
+  type Shape,
+  sizeOf,
+  type TypedArray,
 } from '@igcnet/tensor/backend';
 import { CpuData, CpuStore } from './storage.js';
 
@@ -29,6 +30,13 @@ export class CpuBackend implements Backend {
   write(values: TypedArray, _shape: Shape, dtype: DType): DataId {
     const d = this.store.allocate(values.length, dtype, false);
     d.values.set(values);
+    return d;
+  }
+
+  /** Fills new storage in place: no host array of the tensor's size is made. */
+  fill(shape: Shape, dtype: DType, value: number): DataId {
+    const d = this.store.allocate(sizeOf(shape), dtype, false);
+    d.values.fill(value);
     return d;
   }
 

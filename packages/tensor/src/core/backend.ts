@@ -131,6 +131,15 @@ export interface Backend {
    */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;
   /**
+   * Optional: new storage of `shape` and `dtype` with every element `value`, converted as the
+   * dtype's typed array `fill` converts it (float32: rounded to float32, −0 and NaN kept; int32:
+   * ToInt32, NaN → 0). The engine checks `limits.maxBufferBytes` first, as for `write`. Without
+   * it the engine writes an array it filled: `fill` spares that host array, which for a large
+   * constant (the gradient seed of a non-scalar output, `zeros` of an activation) costs more
+   * than the fill itself.
+   */
+  fill?(shape: Shape, dtype: DType, value: number): DataId;
+  /**
    * Reads storage back: a new array (`Float32Array` or `Int32Array`, per the dtype it was written
    * or computed with) of every element, row-major, that the caller owns: changing it changes no
    * tensor, and two reads return two arrays. On the GPU this waits for queued work.

@@ -5,6 +5,7 @@ import type { KernelName } from '../core/kernel_names.js';
 import {
   clone,
   ENGINE,
+  full,
   getBackend,
   memory,
   registerBackend,
@@ -74,6 +75,32 @@ describe('what Backend.write may rely on', () => {
     );
     expect(memory().numTensors).toBe(before + 1);
     fits.dispose();
+  });
+
+  it("full() uses the backend's fill, within the same limits; without fill it writes", async () => {
+    const inner = getBackend();
+    const calls: number[] = [];
+    const small = variant('small', { maxBufferBytes: 16 });
+    await use({
+      ...small,
+      fill: (shape, dtype, value) => {
+        calls.push(value);
+        return inner.fill
+          ? inner.fill(shape, dtype, value)
+          : inner.write(new Float32Array(4).fill(value), shape, dtype);
+      },
+    });
+    const t = full([4], 2.5);
+    expect(Array.from(await t.data())).toEqual([2.5, 2.5, 2.5, 2.5]);
+    expect(() => full([5], 1)).toThrow(
+      "fill: a float32 tensor of shape [5] needs 20 bytes, more than backend 'small' allows in one buffer (limits.maxBufferBytes = 16)",
+    );
+    expect(calls).toEqual([2.5]);
+    t.dispose();
+    await use(variant('twice', undefined));
+    const w = full([3], -0);
+    expect(Object.is((await w.data())[1], -0)).toBe(true);
+    w.dispose();
   });
 
   it('a backend without limits takes any size', async () => {

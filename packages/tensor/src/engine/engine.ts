@@ -150,6 +150,21 @@ class Engine {
     return this.makeTensor({ dataId, shape, dtype }, backend);
   }
 
+  /**
+   * A tensor of `shape` with every element `value`: the backend's `fill` where it has one, else
+   * a write of a filled array.
+   */
+  filled(shape: Shape, value: number, dtype: DType): Tensor {
+    const backend = this.backend();
+    if (!backend.fill) {
+      const size = sizeOf(shape);
+      const v = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+      return this.fromValues(Object.is(value, 0) ? v : v.fill(value), shape, dtype);
+    }
+    checkLimit(sizeOf(shape), shape, dtype, backend, 'fill');
+    return this.makeTensor({ dataId: backend.fill(shape, dtype, value), shape, dtype }, backend);
+  }
+
   /** @internal Points a tensor (a Variable) at other storage. */
   swapData(t: Tensor, dataId: DataId): void {
     if (t.dataId === dataId) return;
@@ -497,14 +512,11 @@ class Engine {
   }
 
   private onesLike(t: Tensor): Tensor {
-    const v =
-      t.dtype === 'int32' ? new Int32Array(t.size).fill(1) : new Float32Array(t.size).fill(1);
-    return this.fromValues(v, t.shape, t.dtype);
+    return this.filled(t.shape, 1, t.dtype);
   }
 
   private zerosLike(t: Tensor): Tensor {
-    const v = t.dtype === 'int32' ? new Int32Array(t.size) : new Float32Array(t.size);
-    return this.fromValues(v, t.shape, t.dtype);
+    return this.filled(t.shape, 0, t.dtype);
   }
 }
 
@@ -528,10 +540,21 @@ function checkWrite(values: TypedArray, shape: Shape, dtype: DType, backend: Bac
       `write: shape ${fmtShape(shape)} has ${size} elements, the values ${values.length}`,
     );
   }
+  checkLimit(size, shape, dtype, backend, 'write');
+}
+
+/** The engine refuses storage larger than the backend's `limits.maxBufferBytes` before asking. */
+function checkLimit(
+  size: number,
+  shape: Shape,
+  dtype: DType,
+  backend: Backend,
+  what: 'write' | 'fill',
+): void {
   const max = backend.limits?.maxBufferBytes;
   if (max !== undefined && size * BYTES_PER_ELEMENT > max) {
     throw new Error(
-      `write: a ${dtype} tensor of shape ${fmtShape(shape)} needs ${size * BYTES_PER_ELEMENT} bytes, more than backend '${backend.name}' allows in one buffer (limits.maxBufferBytes = ${max})`,
+      `${what}: a ${dtype} tensor of shape ${fmtShape(shape)} needs ${size * BYTES_PER_ELEMENT} bytes, more than backend '${backend.name}' allows in one buffer (limits.maxBufferBytes = ${max})`,
     );
   }
 }

@@ -58,9 +58,7 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
 export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   assertShape(shape, 'full');
   assertDType(dtype, 'full');
-  const n = sizeOf(shape);
-  const arr = dtype === 'int32' ? new Int32Array(n).fill(value) : new Float32Array(n).fill(value);
-  return ENGINE.fromValues(arr, shape, dtype);
+  return ENGINE.filled(shape, value, dtype);
 }
 
 /** A tensor of zeros. */

@@ -52,6 +52,35 @@ export function storageSuite(kit: Kit): void {
       });
     }
 
+    kit.test(
+      'fill, where the backend has it, converts values as a typed array fill',
+      [],
+      async () => {
+        const backend = kit.backend();
+        // Values a fill must convert: −0 and NaN kept, float32 rounding and overflow, int32 wrap.
+        const values = [0, -0, 1, 1.5, -2.7, Number.NaN, Infinity, 1e39, 2 ** 31 + 5, 0.1];
+        for (const dtype of ['float32', 'int32'] as const) {
+          for (const value of values) {
+            const want = (dtype === 'int32' ? new Int32Array(7) : new Float32Array(7)).fill(value);
+            // Through the engine: the backend's fill where it has one, a filled write elsewhere.
+            const t = ENGINE.filled([7], value, dtype);
+            const got = await t.data();
+            t.dispose();
+            expect(
+              sameBits(got, Array.from(want)),
+              `${dtype} fill of ${value} gave [${Array.from(got)}]`,
+            ).toBe(true);
+          }
+        }
+        if (backend.fill) {
+          const empty = ENGINE.filled([2, 0, 3], 1, 'float32');
+          expect(empty.size, 'an empty fill').toBe(0);
+          expect((await empty.data()).length).toBe(0);
+          empty.dispose();
+        }
+      },
+    );
+
     kit.test('write copies its values (a view into a larger buffer too)', [], async () => {
       const buffer = new Float32Array([9, 1, 2, 3, 9]);
       const view = buffer.subarray(1, 4);
