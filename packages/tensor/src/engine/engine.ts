@@ -308,8 +308,10 @@ class Engine {
       throw new Error(`Kernel '${name}' is not implemented by backend '${backend.name}'`);
     }
     const args = { inputs: inputs as unknown as KernelInputs<K>, attrs, backend };
+    const observed = this.observers.length > 0;
     let out: KernelOutputs<K>;
-    if (this.observers.length === 0) out = impl(args);
+    let ms = 0;
+    if (!observed) out = impl(args);
     else {
       backend.deviceTimer?.label(name);
       const t0 = performance.now();
@@ -318,9 +320,10 @@ class Engine {
       } finally {
         backend.deviceTimer?.label(null);
       }
-      this.observeKernel(name, performance.now() - t0, flat, kernelOutputList(out), backend);
+      ms = performance.now() - t0;
     }
     const infos = kernelOutputList(out);
+    if (observed) this.observeKernel(name, ms, flat, infos, backend);
     this.checkFresh(name, backend, infos);
     const outputs = infos.map((info) => this.makeTensor(info, backend));
     if (this.recording()) this.record(name, inputs, flat, outputs, attrs);
