@@ -105,26 +105,28 @@ export function splitRange(items: number, parts: number): [number, number][] {
 }
 
 /**
- * Writes one batch-norm job block per thread (slots as normJob in assembly/index.as): the
- * threads claim channels from a shared counter (reset here) when there are several. Returns the
- * job offsets.
+ * Writes one batch-norm job block per scratch block, i.e. per thread (slots as normJob in
+ * assembly/index.as): the threads claim blocks of `block` channels from a shared counter (reset
+ * here) when there are several. Returns the job offsets.
  */
 export function writeNormJobs(
   memory: WasmMemory,
-  threads: number,
   kind: number,
   dims: readonly [number, number, number],
   ptrs: readonly number[],
   eps: number,
+  block: number,
+  scratch: readonly number[],
 ): number[] {
-  const counter = threads > 1 ? COUNTER : 0;
+  const counter = scratch.length > 1 ? COUNTER : 0;
   if (counter) new Int32Array(memory.buffer, COUNTER, 1)[0] = 0;
   const [n, c, plane] = dims;
   const slots = [kind, 0, c, counter, n, c, plane, ...ptrs];
   while (slots.length < 16) slots.push(0);
-  return Array.from({ length: threads }, (_, t) => {
+  return scratch.map((acc, t) => {
     new Int32Array(memory.buffer, jobAt(t), 16).set(slots);
     new Float64Array(memory.buffer, jobAt(t) + 64, 1)[0] = eps;
+    new Int32Array(memory.buffer, jobAt(t) + 72, 2).set([acc, block]);
     return jobAt(t);
   });
 }

@@ -37,52 +37,8 @@ export interface KernelExports {
   ewRelu(x: number, o: number, n: number): void;
   /** o = x > 0 ? 1 : 0 over n floats. */
   ewStep(x: number, o: number, n: number): void;
-  /** Training batch norm of x [n, c, plane] (assembly/norm.as); every argument a byte offset. */
-  bnTrain(
-    x: number,
-    gamma: number,
-    beta: number,
-    y: number,
-    mean: number,
-    variance: number,
-    n: number,
-    c: number,
-    plane: number,
-    eps: number,
-  ): void;
-  /** Gradient of bnTrain for x, γ and β (assembly/norm.as). */
-  bnTrainGrad(
-    dy: number,
-    x: number,
-    gamma: number,
-    mean: number,
-    variance: number,
-    dx: number,
-    dgamma: number,
-    dbeta: number,
-    n: number,
-    c: number,
-    plane: number,
-    eps: number,
-  ): void;
-  /** bnTrain with ReLU applied to y in the same pass (assembly/norm.as). */
-  bnReluTrain: KernelExports['bnTrain'];
-  /** Gradient of bnReluTrain from its output y: bnTrainGrad of dy masked by y > 0. */
-  bnReluTrainGrad(
-    dy: number,
-    y: number,
-    x: number,
-    gamma: number,
-    mean: number,
-    variance: number,
-    dx: number,
-    dgamma: number,
-    dbeta: number,
-    n: number,
-    c: number,
-    plane: number,
-    eps: number,
-  ): void;
+  /** Bytes of scratch a batch-norm job block of `channels` channels needs (assembly/norm.as). */
+  normScratchBytes(channels: number): number;
 }
 
 /**

@@ -17,8 +17,7 @@ import {
 } from './implicit';
 
 export { filterReduce, gemmScratchBytes };
-import { bnTrainChannels, bnTrainGradChannels } from './norm';
-export { bnReluTrain, bnReluTrainGrad, bnTrain, bnTrainGrad } from './norm';
+import { bnTrainChannels, bnTrainGradChannels, NORM_ACC_BYTES } from './norm';
 export { ewBinary, ewRelu, ewStep } from './elementwise';
 import { ewRelu } from './elementwise';
 export { winogradFilter } from './winograd';
@@ -416,12 +415,19 @@ export function sgemm(job: usize): void {
   );
 }
 
+/** Bytes of scratch a normJob thread needs for blocks of `channels` channels. */
+export function normScratchBytes(channels: i32): i32 {
+  return channels * NORM_ACC_BYTES;
+}
+
 /**
- * Training batch norm (forward or gradient, plain or with ReLU) over channels claimed one at a
- * time from the shared counter at slot 3 (0: channels [0, c) alone). Slots: 0 kind (0 forward,
- * 1 forward + ReLU, 2 gradient, 3 gradient of the ReLU variant), 4 n, 5 c, 6 plane, 7–15 the
- * pointers in the order of bnTrain / bnReluTrainGrad (unused ones 0), bytes 64–71 eps (f64).
- * Every channel is computed whole by one thread, so the split never changes the bits.
+ * Training batch norm (forward or gradient, plain or with ReLU) over blocks of consecutive
+ * channels claimed one at a time from the shared counter at slot 3 (0: all blocks alone).
+ * Slots: 0 kind (0 forward, 1 forward + ReLU, 2 gradient, 3 gradient of the ReLU variant), 4 n,
+ * 5 c, 6 plane, 7–15 the pointers in the order of bnTrainChannels / bnTrainGradChannels (unused
+ * ones 0), bytes 64–71 eps (f64), 18 this thread's scratch (block · NORM_ACC_BYTES), 19 the
+ * block's channels. Each channel's sums run in the same order whatever the block or thread, so
+ * the split never changes the bits.
  */
 export function normJob(job: usize): void {
   const kind = slot(job, 0), ctr = ptr(job, 3);
@@ -429,10 +435,13 @@ export function normJob(job: usize): void {
   const a = ptr(job, 7), b = ptr(job, 8), d = ptr(job, 9), e = ptr(job, 10), f = ptr(job, 11);
   const g = ptr(job, 12), k = ptr(job, 13), l = ptr(job, 14), m = ptr(job, 15);
   const eps = load<f64>(job + 64);
-  for (let ch = ctr != 0 ? atomic.add<i32>(ctr, 1) : 0; ch < c; ch = ctr != 0 ? atomic.add<i32>(ctr, 1) : ch + 1) {
-    if (kind == 0) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, false, ch, ch + 1);
-    else if (kind == 1) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, true, ch, ch + 1);
-    else if (kind == 2) bnTrainGradChannels(a, 0, b, d, e, f, g, k, l, n, c, plane, eps, ch, ch + 1);
-    else bnTrainGradChannels(a, b, d, e, f, g, k, l, m, n, c, plane, eps, ch, ch + 1);
+  const acc = ptr(job, 18), block = slot(job, 19);
+  const blocks = (c + block - 1) / block;
+  for (let i = ctr != 0 ? atomic.add<i32>(ctr, 1) : 0; i < blocks; i = ctr != 0 ? atomic.add<i32>(ctr, 1) : i + 1) {
+    const c0 = i * block, c1 = min<i32>(c0 + block, c);
+    if (kind == 0) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, false, c0, c1, acc);
+    else if (kind == 1) bnTrainChannels(a, b, d, e, f, g, n, c, plane, eps, true, c0, c1, acc);
+    else if (kind == 2) bnTrainGradChannels(a, 0, b, d, e, f, g, k, l, n, c, plane, eps, c0, c1, acc);
+    else bnTrainGradChannels(a, b, d, e, f, g, k, l, m, n, c, plane, eps, c0, c1, acc);
   }
 }
