@@ -146,15 +146,18 @@ export function pointwiseGemm(
       offs = panelOffs;
     }
     const pEnd = min<i32>(hw, p0 + block);
-    for (let p = p0; p < pEnd; p += NR) {
-      const cols = min<i32>(NR, hw - p);
-      const pb = <usize>p << 2;
-      const s = base + (<usize>(p - p0) << 2);
-      for (let i = 0; i < m; i += MR) {
-        const rows = min<i32>(MR, m - i);
-        const pai = pa + ((<usize>i * k) << 2);
-        const co = cOffs + (<usize>i << 2);
-        const bi = bias != 0 ? bias + (<usize>i << 2) : 0;
+    // Row panels outside, column tiles inside: a panel's MR output rows are written along the
+    // block before the next rows start, so the lines being written stay few per L1 set (output
+    // planes 4 KiB apart share their sets, as B's rows do).
+    for (let i = 0; i < m; i += MR) {
+      const rows = min<i32>(MR, m - i);
+      const pai = pa + ((<usize>i * k) << 2);
+      const co = cOffs + (<usize>i << 2);
+      const bi = bias != 0 ? bias + (<usize>i << 2) : 0;
+      for (let p = p0; p < pEnd; p += NR) {
+        const cols = min<i32>(NR, hw - p);
+        const pb = <usize>p << 2;
+        const s = base + (<usize>(p - p0) << 2);
         if (rows == MR && cols == NR) {
           tile(
             k, pai, s, offs,
