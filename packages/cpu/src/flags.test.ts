@@ -22,4 +22,19 @@ describe('cpuFlags', () => {
       else process.env.IGCNET_CPU_THREADS = before;
     }
   });
+
+  it('read IGCNET_CPU_WINOGRAD as a boolean and reject other values, naming the variable', () => {
+    const before = process.env.IGCNET_CPU_WINOGRAD;
+    try {
+      delete process.env.IGCNET_CPU_WINOGRAD;
+      expect(cpuFlags.get('winograd')).toBe(true);
+      process.env.IGCNET_CPU_WINOGRAD = '0';
+      expect(cpuFlags.get('winograd')).toBe(false);
+      process.env.IGCNET_CPU_WINOGRAD = 'maybe';
+      expect(() => cpuFlags.get('winograd')).toThrow(/IGCNET_CPU_WINOGRAD='maybe'.*1 or 0/);
+    } finally {
+      if (before === undefined) delete process.env.IGCNET_CPU_WINOGRAD;
+      else process.env.IGCNET_CPU_WINOGRAD = before;
+    }
+  });
 });

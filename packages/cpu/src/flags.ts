@@ -1,4 +1,4 @@
-import { defineFlags, enumFlag, intFlag } from '@igcnet/tensor';
+import { boolFlag, defineFlags, enumFlag, intFlag } from '@igcnet/tensor';
 
 /** Threads by default: the machine's, but at most 4 (more rarely pays, and each holds scratch). */
 function machineThreads(): number {
@@ -27,5 +27,10 @@ export const cpuFlags = defineFlags('@igcnet/cpu', {
     default: machineThreads,
     defaultText: "the machine's cores, at most 4",
     min: 1,
+  }),
+  winograd: boolFlag({
+    env: 'IGCNET_CPU_WINOGRAD',
+    doc: "3×3 stride-1 convs with enough channels per group run by Winograd's F(2×2, 3×3) on WebAssembly (2.25× fewer multiply-adds, within float32 rounding of the direct sums); 0 runs them as direct or GEMM convs, e.g. to compare nets at equal cost per multiply-add.",
+    default: true,
   }),
 });

@@ -41,12 +41,12 @@ const options: CpuKernelOptions = {
   parallelThreshold: 1 << 21,
   implicitGemm: true,
   smallGroupKernels: true,
-  winograd: true,
+  winograd: cpuFlags.get('winograd'),
 };
 
 /**
  * Changes the CPU kernel settings (tests and benchmarks compare paths with it). The flags
- * IGCNET_CPU_KERNELS and IGCNET_CPU_THREADS (`cpuFlags`) set the defaults.
+ * IGCNET_CPU_KERNELS, IGCNET_CPU_THREADS and IGCNET_CPU_WINOGRAD (`cpuFlags`) set the defaults.
  */
 export function setCpuKernelOptions(o: Partial<CpuKernelOptions>): void {
   if (o.impl !== undefined) options.impl = o.impl;
