@@ -61,8 +61,8 @@ function relu1(v: f32): f32 {
 export const NORM_ACC_BYTES: i32 = 96;
 
 /**
- * Training-mode batch norm (bnReluTrain when `relu`: y clamped in the same pass, the same bits as
- * the Relu kernel applied to the f32 result) of channels [c0, c1) of x [n, c, plane] into y, with
+ * Training-mode batch norm (with `relu`, y clamped in the same pass: the same bits as the Relu
+ * kernel applied to the f32 result) of channels [c0, c1) of x [n, c, plane] into y, with
  * each channel's batch mean and biased variance written to mean and variance (f32 [c]). Sums are
  * taken about the channel's first value (0 when that is not finite), so that Σ(x − k)² keeps the
  * variance of data with a large mean: Σx² − n·m² would lose it to cancellation. `acc` holds
