@@ -49,6 +49,11 @@ const CASES: Case[] = [
   // Rows 12 KiB apart (32 planes of 96 floats), copied into panels in a whole and a partial
   // block of columns, 3 output channels per group.
   { n: 1, cin: 384, cout: 48, groups: 16, hw: [8, 12], sh: { inShuffle: 12, outShuffle: 16 } },
+  // Deep groups split the columns into passes over the row panels (B_PASS_FLOATS / k columns):
+  // k = 200 takes passes of 16 columns over 51: three whole ones and one of 3 columns;
+  // k = 600 the narrowest pass, one tile of 8.
+  { n: 1, cin: 200, cout: 13, groups: 1, hw: [3, 17], sh: { inShuffle: 1, outShuffle: 1 } },
+  { n: 1, cin: 600, cout: 5, groups: 1, hw: [5, 5], sh: { inShuffle: 1, outShuffle: 1 } },
 ];
 
 function geometry(c: Case): Conv2DGeometry {

@@ -28,6 +28,9 @@ function mulAdd(a: v128, b: v128, c: v128): v128 {
 /** Columns of B copied into a contiguous panel at a time. */
 export const PB: i32 = 64;
 
+/** Floats of B (k rows × columns) that one pass over the row panels reads: 16 KiB of L1. */
+const B_PASS_FLOATS: i32 = 4096;
+
 /**
  * The MR × NR tile: rows r of the packed A panel (packA layout) times the NR floats at
  * src + offs[kk] for each kk < kc, into 4 rows at d0…d3 (each NR floats).
@@ -146,30 +149,35 @@ export function pointwiseGemm(
       offs = panelOffs;
     }
     const pEnd = min<i32>(hw, p0 + block);
-    // Row panels outside, column tiles inside: a panel's MR output rows are written along the
-    // block before the next rows start, so the lines being written stay few per L1 set (output
-    // planes 4 KiB apart share their sets, as B's rows do).
-    for (let i = 0; i < m; i += MR) {
-      const rows = min<i32>(MR, m - i);
-      const pai = pa + ((<usize>i * k) << 2);
-      const co = cOffs + (<usize>i << 2);
-      const bi = bias != 0 ? bias + (<usize>i << 2) : 0;
-      for (let p = p0; p < pEnd; p += NR) {
-        const cols = min<i32>(NR, hw - p);
-        const pb = <usize>p << 2;
-        const s = base + (<usize>(p - p0) << 2);
-        if (rows == MR && cols == NR) {
-          tile(
-            k, pai, s, offs,
-            dst + <usize>load<i32>(co) + pb, dst + <usize>load<i32>(co, 4) + pb,
-            dst + <usize>load<i32>(co, 8) + pb, dst + <usize>load<i32>(co, 12) + pb, bi, relu,
-          );
-        } else {
-          tile(k, pai, s, offs, t0, t1, t2, t3, bi, relu);
-          for (let r = 0; r < rows; r++) {
-            const d = dst + <usize>load<i32>(co + (<usize>r << 2)) + pb;
-            const t = tmp + <usize>(r * NR * 4);
-            for (let q = 0; q < cols; q++) store<f32>(d + (<usize>q << 2), load<f32>(t + (<usize>q << 2)));
+    // Columns in passes of cw, each pass over every row panel: the pass's k rows of B (at most
+    // B_PASS_FLOATS) stay in L1 while the row panels read them, and a panel's MR output rows
+    // are written along the pass before the next rows start, so the lines being written stay
+    // few per L1 set (output planes 4 KiB apart share their sets, as B's rows do).
+    const cw = max<i32>(NR, min<i32>(pEnd - p0, (B_PASS_FLOATS / k) & ~(NR - 1)));
+    for (let q0 = p0; q0 < pEnd; q0 += cw) {
+      const qEnd = min<i32>(pEnd, q0 + cw);
+      for (let i = 0; i < m; i += MR) {
+        const rows = min<i32>(MR, m - i);
+        const pai = pa + ((<usize>i * k) << 2);
+        const co = cOffs + (<usize>i << 2);
+        const bi = bias != 0 ? bias + (<usize>i << 2) : 0;
+        for (let p = q0; p < qEnd; p += NR) {
+          const cols = min<i32>(NR, hw - p);
+          const pb = <usize>p << 2;
+          const s = base + (<usize>(p - p0) << 2);
+          if (rows == MR && cols == NR) {
+            tile(
+              k, pai, s, offs,
+              dst + <usize>load<i32>(co) + pb, dst + <usize>load<i32>(co, 4) + pb,
+              dst + <usize>load<i32>(co, 8) + pb, dst + <usize>load<i32>(co, 12) + pb, bi, relu,
+            );
+          } else {
+            tile(k, pai, s, offs, t0, t1, t2, t3, bi, relu);
+            for (let r = 0; r < rows; r++) {
+              const d = dst + <usize>load<i32>(co + (<usize>r << 2)) + pb;
+              const t = tmp + <usize>(r * NR * 4);
+              for (let q = 0; q < cols; q++) store<f32>(d + (<usize>q << 2), load<f32>(t + (<usize>q << 2)));
+            }
           }
         }
       }
