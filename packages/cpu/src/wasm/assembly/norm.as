@@ -32,12 +32,6 @@ function lanes(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-// @ts-ignore: decorator
-@inline
-function pack(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
-}
-
 /**
  * ReLU of four f32 lanes as the Relu kernel computes it: positives and every NaN (its bits) kept,
  * negatives and −0 become +0.
